@@ -1,0 +1,50 @@
+# Quick start: `make brief` (set-up + one pipeline run) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# WeasyPrint's libraries, HarfBuzz subsetting (faster, byte-reproducible PDFs),
+# a CJK font so 义乌发布 renders as glyphs, and poppler-utils to look at briefs.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-zenhei poppler-utils
+
+.DEFAULT_GOAL := help
+.PHONY: help system-deps venv brief test lint clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+system-deps: ## install the Debian packages WeasyPrint needs (as root), or say which
+	@missing=""; \
+	for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	  echo "installing system packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else \
+	  echo "missing system packages:$$missing"; \
+	  echo "run: sudo apt-get install -y$$missing   (then run make again)"; exit 1; \
+	fi
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.11 not found: install python3.11 and run make again"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+venv: $(STAMP) ## create .venv and install the project with its test extras
+
+brief: system-deps venv ## set up, run the pipeline once, print the PDF's path
+	@$(BIN)/barometer run
+
+test: system-deps venv ## run the whole test suite (unit + end-to-end)
+	$(BIN)/pytest
+
+lint: venv ## ruff
+	$(BIN)/ruff check .
+
+clean: ## remove the venv and generated warehouse files (keeps curated seeds)
+	rm -rf $(VENV) warehouse/*.duckdb warehouse/*.duckdb.wal warehouse/briefs

@@ -1,0 +1,1 @@
+"""Cross-border e-commerce barometer: flows, tasks and the plain functions they call."""

@@ -1,0 +1,161 @@
+"""Write reference data and releases into the warehouse: idempotent, one transaction a release."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from flows import sqlrunner
+from flows.release_files import ParsedRelease, ReleaseError, read_release, release_paths
+
+
+@dataclass
+class LoadSummary:
+    """What one load did: releases newly loaded, already present, and refused (with reasons)."""
+
+    loaded: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    rejected: list[ReleaseError] = field(default_factory=list)
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def load_reference(con: duckdb.DuckDBPyConnection, seeds_dir: Path) -> None:
+    """Upsert publishers, metrics and ratio definitions from the seed CSVs, in one transaction."""
+    con.execute("begin transaction")
+    try:
+        sqlrunner.execute(con, "load/upsert_publishers", [str(seeds_dir / "publishers.csv")])
+        sqlrunner.execute(con, "load/upsert_metrics", [str(seeds_dir / "metrics.csv")])
+        sqlrunner.execute(con, "load/upsert_ratio_definitions", [str(seeds_dir / "ratios.csv")])
+        con.execute("commit")
+    except duckdb.Error as exc:
+        con.execute("rollback")
+        raise RuntimeError(
+            f"reference seeds in {seeds_dir} could not be loaded: {exc}. "
+            "Check publishers.csv, metrics.csv and ratios.csv; the warehouse is unchanged."
+        ) from exc
+
+
+def validate_against_reference(con: duckdb.DuckDBPyConnection, parsed: ParsedRelease) -> None:
+    """Refuse a release that names an unknown metric or publisher, or the wrong unit."""
+    units = {r["metric_id"]: r["unit"] for r in sqlrunner.fetch_dicts(con, "load/metric_units")}
+    publishers = {r["publisher_id"] for r in sqlrunner.fetch_dicts(con, "load/publisher_ids")}
+    rel = parsed.release
+    problems = []
+    if rel.publisher_id not in publishers:
+        problems.append(f"unknown publisher {rel.publisher_id!r} (add it to publishers.csv)")
+    for fig in rel.figures:
+        if fig.metric_id not in units:
+            problems.append(f"unknown metric {fig.metric_id!r} (add it to metrics.csv)")
+        elif units[fig.metric_id] != fig.unit:
+            problems.append(
+                f"{fig.metric_id} is measured in {units[fig.metric_id]!r}, not {fig.unit!r}"
+            )
+        if fig.reported_by not in publishers:
+            problems.append(f"unknown source {fig.reported_by!r} (add it to publishers.csv)")
+    if problems:
+        raise ReleaseError(parsed.source, "; ".join(dict.fromkeys(problems)), rel.release_id)
+
+
+def release_rows(parsed: ParsedRelease, document_path: str | None) -> tuple[list, list[list]]:
+    """Turn a parsed release into the parameter rows of its release and observations."""
+    rel = parsed.release
+    release_row = [
+        rel.release_id, rel.title, rel.publisher_id, rel.published_on, rel.published_on_note,
+        rel.url, rel.language, rel.retrieved_at, parsed.content_sha256, parsed.claims_sha256,
+        document_path, rel.notes,
+    ]
+    observation_rows = []
+    for seq, fig in enumerate(rel.figures, start=1):
+        span = parsed.quote_span(fig.quote)
+        observation_rows.append([
+            rel.release_id, seq, fig.metric_id, fig.period_kind, fig.period_start,
+            fig.period_end, fig.period_text, _float(fig.value), fig.value_as_written,
+            fig.multiplier, fig.unit, fig.comparator, fig.qualifier_text,
+            _float(fig.rounding_halfwidth), _float(fig.yoy_pct), fig.yoy_comparator,
+            fig.yoy_text, _float(fig.yoy_rounding_halfwidth), fig.reported_by, fig.attributed_on,
+            fig.attributed_text, fig.vintage_status, fig.quote,
+            span[0] if span else None, span[1] if span else None, fig.note,
+        ])
+    return release_row, observation_rows
+
+
+def insert_release_rows(
+    con: duckdb.DuckDBPyConnection, release_row: Sequence[Any], observation_rows: list[list]
+) -> None:
+    """Insert a release and its observations in one transaction: all of it or none of it."""
+    con.execute("begin transaction")
+    try:
+        sqlrunner.execute(con, "load/insert_release", release_row)
+        sqlrunner.executemany(con, "load/insert_observation", observation_rows)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def load_release(
+    con: duckdb.DuckDBPyConnection, parsed: ParsedRelease, document_path: str | None = None
+) -> bool:
+    """Load one release; return False when the same content is already loaded."""
+    rel = parsed.release
+    stored = sqlrunner.fetch_dicts(con, "load/find_release", [rel.release_id])
+    if stored:
+        same = (stored[0]["content_sha256"], stored[0]["claims_sha256"]) == (
+            parsed.content_sha256, parsed.claims_sha256)
+        if same:
+            return False
+        raise ReleaseError(
+            parsed.source,
+            "a release with this id is already loaded with different content; a correction "
+            "or revision is a new release with its own id (its figures become new vintages)",
+            rel.release_id,
+        )
+    validate_against_reference(con, parsed)
+    release_row, observation_rows = release_rows(parsed, document_path)
+    try:
+        insert_release_rows(con, release_row, observation_rows)
+    except duckdb.Error as exc:
+        raise ReleaseError(parsed.source, f"the warehouse refused it ({exc})", rel.release_id)
+    return True
+
+
+def record_rejection(con: duckdb.DuckDBPyConnection, error: ReleaseError, sha: str | None) -> None:
+    """Keep a refused release's reason in core.rejected_releases."""
+    sqlrunner.execute(
+        con, "load/insert_rejection", [error.source, error.release_id, sha, error.problem]
+    )
+
+
+def load_seeds(db_path: Path, seeds_dir: Path) -> LoadSummary:
+    """Create the schema, upsert reference seeds and load every curated release."""
+    summary = LoadSummary()
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(db_path)) as con:
+        sqlrunner.apply_layers(con, ["schema"])
+        load_reference(con, seeds_dir)
+        for path in release_paths(seeds_dir / "releases"):
+            try:
+                parsed = read_release(path)
+                is_new = load_release(con, parsed, _relative(path, seeds_dir))
+            except ReleaseError as err:
+                record_rejection(con, err, None)
+                summary.rejected.append(err)
+                continue
+            (summary.loaded if is_new else summary.unchanged).append(parsed.release.release_id)
+    return summary
+
+
+def _relative(path: Path, seeds_dir: Path) -> str:
+    doc = path.with_suffix(".txt")
+    target = doc if doc.exists() else path
+    try:
+        return str(target.relative_to(seeds_dir.parent))
+    except ValueError:
+        return str(target)

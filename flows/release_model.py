@@ -1,0 +1,158 @@
+"""The release format: one document that reported figures, and each figure exactly as written."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+
+from flows.units import multiplier_of, parse_written, rounding_halfwidth
+
+Comparator = Literal["=", "~", ">", ">=", "<", "<="]
+PeriodKind = Literal["year", "half", "quarter", "month", "ytd", "level"]
+VintageStatus = Literal["preliminary", "revised", "final"]
+
+
+def _month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+class Figure(BaseModel):
+    """One claim: a metric's value (or only its growth) for a period, as one release printed it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    metric_id: str
+    period_kind: PeriodKind
+    period_start: date
+    period_end: date
+    period_text: str | None = None
+    value: Decimal | None = None
+    value_as_written: str | None = None
+    multiplier: str | None = None
+    unit: str
+    comparator: Comparator | None = None
+    qualifier_text: str | None = None
+    yoy_pct: Decimal | None = None
+    yoy_comparator: Comparator | None = None
+    yoy_text: str | None = None
+    reported_by: str
+    attributed_on: date | None = None
+    attributed_text: str | None = None
+    vintage_status: VintageStatus | None = None
+    quote: str
+    note: str | None = None
+
+    @field_validator("attributed_on", mode="before")
+    @classmethod
+    def _month_precision(cls, raw: object) -> object:
+        """Accept 'YYYY-MM' (a month, the usual precision of an attribution) as its first day."""
+        if isinstance(raw, str) and len(raw) == 7:
+            return f"{raw}-01"
+        return raw
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Figure:
+        problems: list[str] = []
+        if self.value is None and self.yoy_pct is None:
+            problems.append("gives neither a value nor a year-on-year change")
+        if (self.value is None) != (self.value_as_written is None):
+            problems.append("needs both 'value' (base units) and 'value_as_written', or neither")
+        if (self.value is None) != (self.comparator is None):
+            problems.append("a value needs a comparator (=, ~, >, >=, <, <=) and only a value has one")
+        if (self.yoy_pct is None) != (self.yoy_comparator is None):
+            problems.append("a year-on-year change needs a yoy_comparator and only a change has one")
+        if self.value is not None and self.value_as_written is not None:
+            written = parse_written(self.value_as_written) * multiplier_of(self.multiplier)
+            if abs(written - self.value) > abs(self.value) * Decimal("1e-12"):
+                problems.append(
+                    f"value {self.value} disagrees with {self.value_as_written!r} "
+                    f"{self.multiplier or ''} (= {written.normalize()})"
+                )
+            if self.value < 0:
+                problems.append(f"value {self.value} is negative; counts and amounts cannot be")
+            if self.unit == "share" and self.value > 1:
+                problems.append(f"share {self.value} is above 1; write shares as fractions")
+        if self.yoy_pct is not None and self.yoy_pct <= -100:
+            problems.append(f"year-on-year change {self.yoy_pct}% is at or below -100%")
+        problems.extend(self._period_problems())
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def _period_problems(self) -> list[str]:
+        start, end, kind = self.period_start, self.period_end, self.period_kind
+        if end < start:
+            return [f"period ends ({end}) before it starts ({start})"]
+        full_year = start == date(start.year, 1, 1) and end == date(start.year, 12, 31)
+        expected = {
+            "year": full_year,
+            "ytd": start.month == 1 and start.day == 1 and end == _month_end(end)
+            and end.year == start.year,
+            "half": start.day == 1 and start.month in (1, 7) and end == _month_end(end)
+            and (end.month - start.month) == 5 and end.year == start.year,
+            "quarter": start.day == 1 and start.month in (1, 4, 7, 10) and end == _month_end(end)
+            and (end.month - start.month) == 2 and end.year == start.year,
+            "month": start.day == 1 and end == _month_end(start),
+            "level": True,
+        }[kind]
+        if not expected:
+            return [f"period {start}..{end} is not a whole {kind}"]
+        return []
+
+    @property
+    def rounding_halfwidth(self) -> Decimal | None:
+        """Half a unit of the last digit printed, in base units."""
+        if self.value_as_written is None:
+            return None
+        return rounding_halfwidth(self.value_as_written) * multiplier_of(self.multiplier)
+
+    @property
+    def yoy_rounding_halfwidth(self) -> Decimal | None:
+        """Half a unit of the last digit of the printed growth rate, in percentage points."""
+        if self.yoy_pct is None:
+            return None
+        return rounding_halfwidth(format(self.yoy_pct, "f"))
+
+
+class Release(BaseModel):
+    """One document that reported figures: who published it, when, where, and what it said."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    release_id: str
+    title: str
+    publisher_id: str
+    published_on: date
+    published_on_note: str | None = None
+    url: str | None = None
+    language: str | None = None
+    retrieved_at: str | None = None
+    document: str | None = None
+    notes: str | None = None
+    figures: list[Figure]
+
+    @field_validator("release_id")
+    @classmethod
+    def _slug(cls, raw: str) -> str:
+        if not raw or not all(ch.isalnum() or ch in "-_." for ch in raw):
+            raise ValueError(f"release_id {raw!r} must be letters, digits, '-', '_' or '.'")
+        return raw
+
+    @model_validator(mode="after")
+    def _figures(self) -> Release:
+        if not self.figures:
+            raise ValueError("the release holds no figures")
+        seen: set[tuple[str, str, date, date]] = set()
+        for fig in self.figures:
+            key = (fig.metric_id, fig.period_kind, fig.period_start, fig.period_end)
+            if key in seen:
+                raise ValueError(
+                    f"{fig.metric_id} for {fig.period_start}..{fig.period_end} appears twice; "
+                    "a release reports a metric once per period"
+                )
+            seen.add(key)
+        return self

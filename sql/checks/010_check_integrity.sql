@@ -1,0 +1,49 @@
+-- Builds: check_integrity_as_of(as_of_on), stored figures that break the model's rules:
+-- unknown metric or source, a unit other than the metric's, a negative value, a share
+-- outside 0..1, a fall of 100% or more. Blocking: any row here fails the run.
+-- Grain: one row per offending figure and rule. Inputs: vintages_as_of, core.metrics,
+-- core.publishers.
+create or replace macro check_integrity_as_of(as_of_on) as table
+with
+
+figures as (select * from vintages_as_of(as_of_on)),
+
+metrics as (select metric_id, unit as metric_unit from core.metrics),
+
+publishers as (select publisher_id from core.publishers),
+
+offences as (
+    select f.*, m.metric_unit,
+        case
+            when m.metric_id is null then 'unknown metric ' || f.metric_id
+            when f.unit <> m.metric_unit
+                then 'unit ' || f.unit || ' is not the metric''s unit ' || m.metric_unit
+            when f.value < 0 then 'negative value ' || cast(f.value as varchar)
+            when f.unit = 'share' and f.value > 1
+                then 'share ' || cast(f.value as varchar) || ' is above 1'
+            when f.yoy_pct <= -100
+                then 'year-on-year change ' || cast(f.yoy_pct as varchar) || '% is at or below -100%'
+            when f.reported_by not in (select publisher_id from publishers)
+                then 'unknown source ' || f.reported_by
+        end as problem
+    from figures as f
+    left join metrics as m using (metric_id)
+),
+
+final as (
+    select
+        'integrity' as check_id,
+        'error' as severity,
+        metric_id,
+        period_label,
+        release_id,
+        problem || ' (release ' || release_id || ', figure ' || cast(seq as varchar)
+            || '); correct the release and load it again' as message
+    from offences
+    where problem is not null
+)
+
+select * from final;
+
+comment on macro table check_integrity_as_of is
+    'Blocking check: figures that break the model''s rules (unknown metric or source, wrong unit, negative value, share above 1, change at or below -100%). Zero rows means it holds.';

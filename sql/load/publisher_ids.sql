@@ -1,0 +1,2 @@
+-- Every known publisher id, for validating a release before it is inserted.
+select publisher_id from core.publishers

@@ -1,0 +1,45 @@
+-- Builds: shares_as_of(as_of_on), each share beside its numerator and denominator.
+-- Grain: one row per share metric per period where the share is known (reported or derived).
+-- Inputs: core.ratio_definitions, figures_as_of.
+create or replace macro shares_as_of(as_of_on) as table
+with
+
+definitions as (select * from core.ratio_definitions),
+
+figures as (select * from figures_as_of(as_of_on) where value is not null),
+
+final as (
+    select
+        s.metric_id as share_metric_id,
+        s.metric_name as share_name,
+        s.geography,
+        s.period_kind,
+        s.period_start,
+        s.period_end,
+        s.period_label,
+        s.value as share,
+        s.comparator as share_comparator,
+        s.is_approximate as share_is_approximate,
+        s.is_derived as share_is_derived,
+        d.numerator_metric_id,
+        n.value as numerator_value,
+        n.comparator as numerator_comparator,
+        n.is_derived as numerator_is_derived,
+        d.denominator_metric_id,
+        den.value as denominator_value,
+        den.comparator as denominator_comparator,
+        den.is_derived as denominator_is_derived
+    from definitions as d
+    inner join figures as s on s.metric_id = d.ratio_metric_id
+    left join figures as n
+        on n.metric_id = d.numerator_metric_id and n.period_kind = s.period_kind
+        and n.period_start = s.period_start and n.period_end = s.period_end
+    left join figures as den
+        on den.metric_id = d.denominator_metric_id and den.period_kind = s.period_kind
+        and den.period_start = s.period_start and den.period_end = s.period_end
+)
+
+select * from final;
+
+comment on macro table shares_as_of is
+    'Every share (a fraction: one-third is 0.333…) as known on the date given, reported or derived, beside its numerator and denominator for the same period.';
