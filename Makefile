@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # WeasyPrint's libraries, HarfBuzz subsetting (faster, byte-reproducible PDFs),
 # a CJK font so 义乌发布 renders as glyphs, and poppler-utils to look at briefs.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-zenhei poppler-utils
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-zenhei fonts-dejavu-core poppler-utils
 
 .DEFAULT_GOAL := help
 .PHONY: help system-deps venv brief test lint clean

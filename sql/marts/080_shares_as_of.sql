@@ -24,10 +24,14 @@ final as (
         d.numerator_metric_id,
         n.value as numerator_value,
         n.comparator as numerator_comparator,
+        n.unit as numerator_unit,
+        n.is_approximate as numerator_is_approximate,
         n.is_derived as numerator_is_derived,
         d.denominator_metric_id,
         den.value as denominator_value,
         den.comparator as denominator_comparator,
+        den.unit as denominator_unit,
+        den.is_approximate as denominator_is_approximate,
         den.is_derived as denominator_is_derived
     from definitions as d
     inner join figures as s on s.metric_id = d.ratio_metric_id

@@ -3,6 +3,7 @@
 create table if not exists core.metrics (
     metric_id varchar primary key,
     name varchar not null,
+    short_name varchar not null,          -- for chart labels
     name_zh varchar,
     geography varchar not null,
     unit varchar not null,

@@ -1,0 +1,203 @@
+"""Gather what the brief shows from the warehouse, as known on a date, in the words it prints."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from flows import sqlrunner
+from flows.charts import Chart, Mark, bar_chart, column_chart, direction_of
+from flows.formatting import format_figure, format_points, format_rate
+
+Row = dict[str, Any]
+
+# Columns of the figures CSV attached to the brief, in order.
+FIGURE_CSV_COLUMNS = [
+    "metric_id", "metric_name", "metric_name_zh", "geography", "period_kind", "period_start",
+    "period_end", "period_label", "value", "unit", "comparator", "is_approximate",
+    "qualifier_text", "value_as_written", "multiplier_word", "yoy_pct", "yoy_comparator",
+    "is_derived", "derivation", "publisher", "release_id", "published_on", "vintage_count",
+    "quote",
+]
+
+
+@dataclass
+class BriefData:
+    """Everything the template needs, already worded; the CSVs travel as attachments."""
+
+    as_of: date
+    generated_at: datetime
+    headlines: list[Row]
+    figures: list[Row]
+    figure_count: int
+    growth: list[Row]
+    cagr: list[Row]
+    shares: list[Row]
+    cross_checks: list[Row]
+    findings: list[Row]
+    releases: list[Row]
+    charts: list[Chart]
+    figures_csv: str
+    vintages_csv: str
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def latest_release_on(self) -> date | None:
+        """Publication date of the newest release the brief draws on."""
+        return max((r["published_on"] for r in self.releases), default=None)
+
+
+def _figure_text(row: Row) -> str:
+    return format_figure(row["value"], row["unit"], row["comparator"],
+                         bool(row.get("is_approximate")), row.get("value_as_written"),
+                         row.get("multiplier_word"))
+
+
+def word_figure(row: Row) -> Row:
+    """Add the printed forms of a figure row: value_text and yoy_text."""
+    return {
+        **row,
+        "value_text": _figure_text(row),
+        "yoy_text": format_rate(row.get("yoy_pct"), row.get("yoy_comparator")),
+    }
+
+
+def word_growth(row: Row) -> Row:
+    """Add the printed forms of a growth row."""
+    return {
+        **row,
+        "value_text": format_figure(row["value"], row["unit"], row["comparator"],
+                                    bool(row["is_approximate"])),
+        "reported_text": format_rate(row["reported_yoy_pct"], row["reported_yoy_comparator"]),
+        "computed_text": format_rate(row["computed_yoy_pct"], row["computed_yoy_comparator"],
+                                     bool(row["computed_yoy_is_approximate"]), decimals=2),
+        "difference_text": format_points(row["yoy_difference_pp"])
+        if row["yoy_difference_pp"] is not None else "—",
+        "implied_text": format_figure(row["implied_prior_value"], row["unit"],
+                                      row["implied_prior_comparator"], True),
+    }
+
+
+def word_cagr(row: Row) -> Row:
+    """Add the printed forms of a CAGR row."""
+    return {
+        **row,
+        "start_text": format_figure(row["start_value"], row["unit"], row["start_comparator"]),
+        "end_text": format_figure(row["end_value"], row["unit"], row["end_comparator"]),
+        "cagr_text": format_rate(row["cagr_pct"], row["cagr_comparator"],
+                                 bool(row["is_approximate"]), decimals=1),
+    }
+
+
+def word_share(row: Row) -> Row:
+    """Add the printed forms of a share row."""
+    return {
+        **row,
+        "share_text": format_figure(row["share"], "share", row["share_comparator"],
+                                    bool(row["share_is_approximate"])),
+        "numerator_text": format_figure(row["numerator_value"], row["numerator_unit"],
+                                        row["numerator_comparator"],
+                                        bool(row["numerator_is_approximate"])),
+        "denominator_text": format_figure(row["denominator_value"], row["denominator_unit"],
+                                          row["denominator_comparator"],
+                                          bool(row["denominator_is_approximate"])),
+    }
+
+
+def word_cross_check(row: Row) -> Row:
+    """Add the printed forms of both sides of a comparison."""
+    def side(prefix: str) -> str:
+        value, cmp_ = row[f"{prefix}_value"], row[f"{prefix}_comparator"]
+        approx = bool(row[f"{prefix}_is_approximate"])
+        if row["unit"] == "percent":
+            return format_rate(value, cmp_, approx, decimals=2)
+        return format_figure(value, row["unit"], cmp_, approx)
+    return {**row, "claim_text": side("claim"), "other_text": side("other")}
+
+
+def _csv(rows: list[Row], columns: list[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore",
+                            lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in columns})
+    return buffer.getvalue()
+
+
+def _marks_from_figures(rows: list[Row], label_key: str) -> list[Mark]:
+    return [
+        Mark(
+            label=str(r[label_key]),
+            value=float(r["value"]),
+            value_text=_figure_text(r),
+            direction=direction_of(r["comparator"]),
+            is_approximate=bool(r["is_approximate"]),
+            is_derived=bool(r["is_derived"]),
+            sublabel=r.get("period_label", ""),
+        )
+        for r in rows
+    ]
+
+
+def build_charts(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Chart]:
+    """The brief's charts, drawn from the warehouse: each only when it has data."""
+    charts: list[Chart] = []
+    series = sqlrunner.fetch_dicts(con, "queries/chart_annual_series",
+                                   [as_of, "china.cbec.trade_value"])
+    if series:
+        charts.append(column_chart("China's cross-border e-commerce trade by year",
+                                   _marks_from_figures(series, "year"), "yuan"))
+    counts = sqlrunner.fetch_dicts(con, "queries/chart_entity_counts", [as_of])
+    if counts:
+        marks = _marks_from_figures(counts, "short_name")
+        charts.append(bar_chart("Yiwu's market entities (latest count of each)", marks,
+                                "entities"))
+    growth = sqlrunner.fetch_dicts(con, "queries/chart_reported_growth", [as_of])
+    if growth:
+        marks = [
+            Mark(label=r["short_name"], value=float(r["yoy_pct"]),
+                 value_text=format_rate(r["yoy_pct"], r["yoy_comparator"]),
+                 direction=direction_of(r["yoy_comparator"]), sublabel=r["period_label"])
+            for r in growth
+        ]
+        charts.append(bar_chart("Reported year-on-year growth (latest period of each)", marks,
+                                "percent"))
+    return charts
+
+
+def collect_brief(db_path: Path, as_of: date, generated_at: datetime,
+                  table_rows: int = 40, warnings: list[str] | None = None) -> BriefData:
+    """Read everything the brief shows as known on as_of, from a read-only connection."""
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        def fetch(name: str) -> list[Row]:
+            return sqlrunner.fetch_dicts(con, f"queries/{name}", [as_of])
+
+        figures = fetch("brief_figures")
+        vintages = fetch("brief_vintages")
+        data = BriefData(
+            as_of=as_of,
+            generated_at=generated_at,
+            headlines=[word_figure(r) for r in fetch("brief_headlines")],
+            figures=[word_figure(r) for r in figures[:table_rows]],
+            figure_count=len(figures),
+            growth=[word_growth(r) for r in fetch("brief_growth")[:table_rows]],
+            cagr=[word_cagr(r) for r in fetch("brief_cagr")[:table_rows]],
+            shares=[word_share(r) for r in fetch("brief_shares")],
+            cross_checks=[word_cross_check(r) for r in fetch("brief_cross_checks")[:table_rows]],
+            findings=fetch("brief_findings"),
+            releases=fetch("brief_releases"),
+            charts=build_charts(con, as_of),
+            figures_csv=_csv(figures, FIGURE_CSV_COLUMNS),
+            vintages_csv=_csv(vintages, list(vintages[0]) if vintages else ["metric_id"]),
+        )
+    data.warnings.extend(warnings or [])
+    if not data.releases:
+        data.warnings.append(f"No release had been published by {as_of}: the brief is empty.")
+    return data

@@ -1,0 +1,96 @@
+"""How the brief prints a figure: its qualifier in words, never a bound as a bare number."""
+
+from __future__ import annotations
+
+import math
+
+QUALIFIER_WORDS: dict[str, str] = {
+    "=": "",
+    "~": "about",
+    ">": "more than",
+    ">=": "at least",
+    "<": "less than",
+    "<=": "at most",
+}
+
+SCALES: tuple[tuple[float, str], ...] = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
+
+FRACTION_WORDS: dict[str, str] = {"1/2": "one-half", "1/3": "one-third", "2/3": "two-thirds",
+                                  "1/4": "one-quarter", "3/4": "three-quarters"}
+
+
+def qualifier(comparator: str | None, is_approximate: bool = False) -> str:
+    """Words for a comparator: '>' → 'more than'; an approximate bound → 'more than about'."""
+    if comparator is None:
+        return ""
+    words = QUALIFIER_WORDS[comparator]
+    if is_approximate and comparator in (">", ">=", "<", "<="):
+        words += " about"
+    return words
+
+
+def _significant(value: float, digits: int) -> float:
+    if value == 0 or not math.isfinite(value):
+        return value
+    return round(value, digits - 1 - int(math.floor(math.log10(abs(value)))))
+
+
+def format_number(value: float, unit: str) -> str:
+    """A computed value, rounded for reading: 2373646209386 yuan → '2.374 trillion yuan'."""
+    if unit == "share":
+        return f"{_significant(value * 100, 3):g}%"
+    for factor, word in SCALES:
+        if abs(value) >= factor:
+            return f"{_significant(value / factor, 4):g} {word} {unit}"
+    rounded = _significant(value, 5)
+    text = f"{rounded:,.0f}" if abs(rounded) >= 1 else f"{rounded:g}"
+    return f"{text} {unit}"
+
+
+def format_written(as_written: str, multiplier: str | None, unit: str) -> str:
+    """A reported value exactly as printed: '2.63', 'trillion', 'yuan' → '2.63 trillion yuan'."""
+    if unit == "share":
+        num, _, den = as_written.partition("/")
+        if den:
+            percent = _significant(float(num) / float(den) * 100, 3)
+            return f"{FRACTION_WORDS.get(as_written, as_written)} ({percent:g}%)"
+        return f"{as_written}%" if multiplier is None else f"{as_written} {multiplier}"
+    return " ".join(part for part in (as_written, multiplier, unit) if part)
+
+
+def format_figure(
+    value: float | None,
+    unit: str,
+    comparator: str | None,
+    is_approximate: bool = False,
+    as_written: str | None = None,
+    multiplier: str | None = None,
+) -> str:
+    """A figure with its qualifier: 'more than 260,000 entities', 'about 2.374 trillion yuan'."""
+    if value is None:
+        return "—"
+    body = (
+        format_written(as_written, multiplier, unit)
+        if as_written is not None
+        else format_number(value, unit)
+    )
+    words = qualifier(comparator, is_approximate)
+    return f"{words} {body}" if words else body
+
+
+def format_rate(pct: float | None, comparator: str | None = "=", is_approximate: bool = False,
+                decimals: int | None = None) -> str:
+    """A growth rate with sign and qualifier: '+10.8%', 'about +10.5%'."""
+    if pct is None or (isinstance(pct, float) and not math.isfinite(pct)):
+        return "—"
+    number = f"{pct:+.{decimals}f}" if decimals is not None else f"{pct:+g}"
+    number = number.replace("-", "−")
+    words = qualifier(comparator, is_approximate)
+    return f"{words} {number}%" if words else f"{number}%"
+
+
+def format_points(diff: float | None) -> str:
+    """A difference between two rates in percentage points: '+0.30 pp'."""
+    if diff is None:
+        return "—"
+    return f"{diff:+.2f} pp".replace("-", "−")

@@ -1,0 +1,93 @@
+"""Render the brief: Jinja2 (autoescaped) to HTML, WeasyPrint to a tagged PDF with CSV attached."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from weasyprint import HTML, Attachment
+from weasyprint.urls import URLFetcher
+
+from flows.brief_data import BriefData
+from flows.paths import TEMPLATES_DIR
+
+
+class TemplatesOnlyFetcher(URLFetcher):
+    """Lets WeasyPrint read files inside the templates folder and nothing else.
+
+    Release text is untrusted: an <img src="file:///etc/passwd"> or an http:// URL that
+    slipped through would otherwise be fetched and embedded.
+    """
+
+    def __init__(self, root: Path = TEMPLATES_DIR):
+        super().__init__(allowed_protocols={"file"}, allow_redirects=False)
+        self.root = root.resolve()
+        self.blocked: list[str] = []
+
+    def is_allowed(self, url: str) -> bool:
+        """True for a file:// URL that resolves inside the templates folder."""
+        parsed = urlparse(url)
+        if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
+            return False
+        path = Path(unquote(parsed.path)).resolve()
+        return self.root in path.parents
+
+    def fetch(self, url, headers=None):
+        """Fetch an allowed URL; refuse (and remember) every other one."""
+        if not self.is_allowed(url):
+            self.blocked.append(url)
+            raise ValueError(f"brief renderer refuses to fetch {url!r}: only templates/ is allowed")
+        return super().fetch(url, headers)
+
+
+def make_environment() -> Environment:
+    """Jinja2 environment over templates/, escaping every file (.html.j2 included)."""
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_html(data: BriefData, author: str) -> str:
+    """The brief as HTML text."""
+    template = make_environment().get_template("brief.html.j2")
+    return template.render(brief=data, author=author)
+
+
+def write_pdf(html: str, target: Path, created: datetime,
+              attachments: dict[str, tuple[str, str]],
+              fetcher: TemplatesOnlyFetcher | None = None) -> Path:
+    """Write the PDF atomically: render beside the target, then rename it into place."""
+    fetcher = fetcher or TemplatesOnlyFetcher()
+    document = HTML(string=html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=fetcher)
+    files = [
+        Attachment(string=content, name=name, description=description,
+                   created=created, modified=created, url_fetcher=fetcher)
+        for name, (content, description) in attachments.items()
+    ]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        document.write_pdf(partial, pdf_variant="pdf/ua-1", attachments=files)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return target
+
+
+def render_brief(data: BriefData, out_dir: Path, author: str) -> Path:
+    """Render the brief for data.as_of into out_dir and return the PDF's path."""
+    html = render_html(data, author)
+    target = out_dir / f"{data.as_of.isoformat()}-brief.pdf"
+    created = data.generated_at.astimezone(UTC)
+    attachments = {
+        "figures.csv": (data.figures_csv, "Every current figure, reported and derived"),
+        "figure_vintages.csv": (data.vintages_csv, "Every vintage of every reported figure"),
+    }
+    return write_pdf(html, target, created, attachments)

@@ -1,0 +1,22 @@
+-- Releases published on or before a date, with every source they quote. Parameter: as_of (date).
+with
+
+releases as (select * from releases where published_on <= cast(? as date)),
+
+sources as (
+    select
+        o.release_id,
+        string_agg(distinct p.name || coalesce(' (' || p.name_zh || ')', ''), '; '
+            order by p.name || coalesce(' (' || p.name_zh || ')', '')) as quoted_sources
+    from core.observations as o
+    inner join core.publishers as p on p.publisher_id = o.reported_by
+    group by o.release_id
+),
+
+final as (
+    select r.*, s.quoted_sources
+    from releases as r
+    left join sources as s using (release_id)
+)
+
+select * from final order by published_on desc, release_id

@@ -1,0 +1,79 @@
+"""Shared fixtures: a real DuckDB file per test, releases written and loaded as a user would."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from flows import sqlrunner
+from flows.load import load_reference, load_release
+from flows.paths import SEEDS_DIR
+from flows.release_files import read_release
+
+ARTICLE_RELEASE = SEEDS_DIR / "releases" / "globaltimes-2025-06-22-yiwu-cbec.json"
+
+
+def figure(metric_id: str, period: tuple[str, str, str], value: float | None,
+           as_written: str | None = None, *, comparator: str | None = "=",
+           multiplier: str | None = None, unit: str = "yuan", yoy: float | None = None,
+           yoy_comparator: str | None = None, reported_by: str = "gacc",
+           quote: str = "hand-written test figure") -> dict[str, Any]:
+    """A figure in the release format, with sensible defaults for tests."""
+    kind, start, end = period
+    return {
+        "metric_id": metric_id, "period_kind": kind, "period_start": start, "period_end": end,
+        "value": value, "value_as_written": as_written if value is not None else None,
+        "multiplier": multiplier, "unit": unit,
+        "comparator": comparator if value is not None else None,
+        "yoy_pct": yoy, "yoy_comparator": (yoy_comparator or "=") if yoy is not None else None,
+        "reported_by": reported_by, "quote": quote,
+    }
+
+
+def release(release_id: str, published_on: str, figures: list[dict[str, Any]],
+            publisher_id: str = "gacc") -> dict[str, Any]:
+    """A release in the project's JSON format."""
+    return {"release_id": release_id, "title": f"Test release {release_id}",
+            "publisher_id": publisher_id, "published_on": published_on, "figures": figures}
+
+
+class Warehouse:
+    """A real DuckDB file with the schema and reference seeds, and helpers to add releases."""
+
+    def __init__(self, path: Path, scratch: Path):
+        self.path = path
+        self.scratch = scratch
+
+    def add(self, payload: dict[str, Any]) -> bool:
+        """Write a release file, load it as the loader does, and rebuild the SQL layers."""
+        file = self.scratch / f"{payload['release_id']}.json"
+        file.write_text(json.dumps(payload), encoding="utf-8")
+        parsed = read_release(file)
+        with duckdb.connect(str(self.path)) as con:
+            is_new = load_release(con, parsed)
+            sqlrunner.apply_layers(con)
+        return is_new
+
+    def rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+        """Run an ad-hoc query (test code only) and return dicts."""
+        with duckdb.connect(str(self.path), read_only=True) as con:
+            cur = con.execute(sql, params or [])
+            columns = [d[0] for d in cur.description]
+            return [dict(zip(columns, r, strict=True)) for r in cur.fetchall()]
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Warehouse:
+    """An empty warehouse (schema, reference seeds, every SQL layer) in a real file."""
+    path = tmp_path / "test.duckdb"
+    with duckdb.connect(str(path)) as con:
+        sqlrunner.apply_layers(con, ["schema"])
+        load_reference(con, SEEDS_DIR)
+        sqlrunner.apply_layers(con)
+    scratch = tmp_path / "releases"
+    scratch.mkdir()
+    return Warehouse(path, scratch)
