@@ -1,4 +1,4 @@
-"""Chart geometry for the brief's inline SVG: plain numbers in, positions out (markup in templates)."""
+"""Chart geometry for the brief's inline SVG: numbers in, positions out (markup: templates/)."""
 
 from __future__ import annotations
 

@@ -32,7 +32,7 @@ def qualifier(comparator: str | None, is_approximate: bool = False) -> str:
 def _significant(value: float, digits: int) -> float:
     if value == 0 or not math.isfinite(value):
         return value
-    return round(value, digits - 1 - int(math.floor(math.log10(abs(value)))))
+    return round(value, digits - 1 - math.floor(math.log10(abs(value))))
 
 
 def format_number(value: float, unit: str) -> str:

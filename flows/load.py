@@ -122,7 +122,8 @@ def load_release(
     try:
         insert_release_rows(con, release_row, observation_rows)
     except duckdb.Error as exc:
-        raise ReleaseError(parsed.source, f"the warehouse refused it ({exc})", rel.release_id)
+        raise ReleaseError(
+            parsed.source, f"the warehouse refused it ({exc})", rel.release_id) from exc
     return True
 
 
@@ -143,7 +144,7 @@ def load_seeds(db_path: Path, seeds_dir: Path) -> LoadSummary:
         for path in release_paths(seeds_dir / "releases"):
             try:
                 parsed = read_release(path)
-                is_new = load_release(con, parsed, _relative(path, seeds_dir))
+                is_new = load_release(con, parsed, _document_path(parsed, seeds_dir))
             except ReleaseError as err:
                 record_rejection(con, err, None)
                 summary.rejected.append(err)
@@ -152,10 +153,11 @@ def load_seeds(db_path: Path, seeds_dir: Path) -> LoadSummary:
     return summary
 
 
-def _relative(path: Path, seeds_dir: Path) -> str:
-    doc = path.with_suffix(".txt")
-    target = doc if doc.exists() else path
+def _document_path(parsed: ParsedRelease, seeds_dir: Path) -> str:
+    """Where the release's document (or the release file itself) sits, relative to warehouse/."""
+    doc = parsed.release.document
+    target = (parsed.source.parent / doc) if doc else parsed.source
     try:
-        return str(target.relative_to(seeds_dir.parent))
+        return str(target.resolve().relative_to(seeds_dir.resolve().parent))
     except ValueError:
         return str(target)

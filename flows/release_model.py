@@ -62,9 +62,9 @@ class Figure(BaseModel):
         if (self.value is None) != (self.value_as_written is None):
             problems.append("needs both 'value' (base units) and 'value_as_written', or neither")
         if (self.value is None) != (self.comparator is None):
-            problems.append("a value needs a comparator (=, ~, >, >=, <, <=) and only a value has one")
+            problems.append("a value needs a comparator (=, ~, >, >=, <, <=); only a value has one")
         if (self.yoy_pct is None) != (self.yoy_comparator is None):
-            problems.append("a year-on-year change needs a yoy_comparator and only a change has one")
+            problems.append("a year-on-year change needs a yoy_comparator; only a change has one")
         if self.value is not None and self.value_as_written is not None:
             written = parse_written(self.value_as_written) * multiplier_of(self.multiplier)
             if abs(written - self.value) > abs(self.value) * Decimal("1e-12"):

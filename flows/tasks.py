@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +54,7 @@ def checks_task(warehouse_path: Path, as_of: date) -> list[dict[str, Any]]:
 def render_task(warehouse_path: Path, out_dir: Path, as_of: date, warnings: list[str],
                 author: str, table_rows: int) -> dict[str, Any]:
     """Collect the brief's data and render the PDF; return its path and headline lines."""
-    data = collect_brief(warehouse_path, as_of, datetime.now().astimezone(), table_rows,
+    data = collect_brief(warehouse_path, as_of, datetime.now(UTC), table_rows,
                          warnings)
     pdf = render_brief(data, out_dir, author)
     get_run_logger().info("brief written to %s", pdf)

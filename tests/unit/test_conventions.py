@@ -1,0 +1,66 @@
+"""Convention tests over sql/: names, headers, comments, and no SQL that nothing runs or tests."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from flows.paths import ROOT, SQL_DIR
+from flows.sqlrunner import LAYERS, layer_files
+
+LAYER_FILES = [p for layer in LAYERS for p in layer_files(layer)]
+NAMED_FILES = sorted([*SQL_DIR.glob("queries/*.sql"), *SQL_DIR.glob("load/*.sql")])
+CREATED = re.compile(
+    r"create or replace (view|macro)\s+([a-z_][a-z0-9_]*)", re.IGNORECASE)
+
+
+def _python_sources() -> str:
+    files = [*ROOT.glob("flows/*.py")]
+    return "\n".join(p.read_text(encoding="utf-8") for p in files)
+
+
+def _test_sources() -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in ROOT.glob("tests/**/*.py"))
+
+
+def test_sql_folder_holds_only_known_folders() -> None:
+    folders = {p.name for p in SQL_DIR.iterdir() if p.is_dir()}
+    assert folders == {*LAYERS, "queries", "load"}
+    assert not list(SQL_DIR.glob("*.sql"))
+
+
+@pytest.mark.parametrize("path", LAYER_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_layer_file_is_named_headed_and_documented(path: Path) -> None:
+    assert re.fullmatch(r"\d{2}0_[a-z0-9_]+\.sql", path.name), "NNN_object.sql, steps of 10"
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("-- Builds:"), "open with '-- Builds: …'"
+    assert "Grain" in text.split("\n\n")[0] or "Grain" in text[:600], "say the grain"
+    if path.parent.name in ("marts", "views", "checks"):
+        for kind, name in CREATED.findall(text):
+            if kind.lower() == "view":
+                assert re.search(rf"comment on view {name}\b", text), f"comment on view {name}"
+            else:
+                assert re.search(rf"comment on macro table {name}\b", text), f"comment {name}"
+
+
+@pytest.mark.parametrize("path", NAMED_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_named_statement_is_used_by_code(path: Path) -> None:
+    name = f"{path.parent.name}/{path.stem}"
+    assert path.read_text(encoding="utf-8").startswith("-- "), "open with a comment"
+    assert name in _python_sources() or f'"{path.stem}"' in _python_sources(), \
+        f"sql/{name}.sql is not run by any module in flows/"
+
+
+def test_every_analyst_object_is_exercised_by_a_test() -> None:
+    tests = _test_sources()
+    names = {name for p in LAYER_FILES if p.parent.name in ("marts", "views", "checks")
+             for _, name in CREATED.findall(p.read_text(encoding="utf-8"))}
+    untested = sorted(n for n in names if n not in tests)
+    assert untested == []
+
+
+def test_no_sql_in_python_f_strings() -> None:
+    offenders = re.findall(r"execute\(\s*f[\"']", _python_sources())
+    assert offenders == []

@@ -1,0 +1,47 @@
+"""A figure is printed with its qualifier, in the release's digits, never as a bare bound."""
+
+import pytest
+
+from flows.formatting import format_figure, format_number, format_points, format_rate, qualifier
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ((2.63e12, "yuan", "=", False, "2.63", "trillion"), "2.63 trillion yuan"),
+        ((260000, "entities", ">", False, "260,000"), "more than 260,000 entities"),
+        ((600000, "entities", "~", True, "600,000"), "about 600,000 entities"),
+        ((1e6, "entities", ">", False, "1", "million"), "more than 1 million entities"),
+        ((1 / 3, "share", ">", False, "1/3"), "more than one-third (33.3%)"),
+        ((2373646209386.28, "yuan", "~", True), "about 2.374 trillion yuan"),
+        ((118452.1, "entities", "~", True), "about 118,450 entities"),
+        ((200000.0, "entities", ">", True), "more than about 200,000 entities"),
+        ((0.6, "share", "<", True), "less than about 60%"),
+        ((5.0, "entities", ">=", False), "at least 5 entities"),
+        ((None, "yuan", None, False), "—"),
+    ],
+)
+def test_format_figure(args, expected) -> None:
+    assert format_figure(*args) == expected
+
+
+def test_format_rate_keeps_sign_and_qualifier() -> None:
+    assert format_rate(10.8) == "+10.8%"
+    assert format_rate(-3.9) == "−3.9%"
+    assert format_rate(10.5012, "~", True, decimals=2) == "about +10.50%"
+    assert format_rate(10.0, ">") == "more than +10%"
+    assert format_rate(None) == "—"
+    assert format_rate(float("inf")) == "—"
+
+
+def test_qualifier_words() -> None:
+    assert [qualifier(c) for c in ("=", "~", ">", ">=", "<", "<=")] == [
+        "", "about", "more than", "at least", "less than", "at most"]
+    assert qualifier(">", True) == "more than about"
+
+
+def test_numbers_and_points() -> None:
+    assert format_number(577.6e9, "yuan") == "577.6 billion yuan"
+    assert format_number(15000, "merchants") == "15,000 merchants"
+    assert format_points(0.3) == "+0.30 pp"
+    assert format_points(-1.25) == "−1.25 pp"

@@ -1,0 +1,149 @@
+"""Loading is idempotent, atomic per release, and refuses bad releases without losing others."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.load import insert_release_rows, load_seeds, release_rows
+from flows.paths import SEEDS_DIR
+from flows.release_files import ReleaseError, read_release
+from tests.conftest import ARTICLE_RELEASE, figure, release
+
+TABLES = ["core.publishers", "core.metrics", "core.releases", "core.observations"]
+
+
+def snapshot(db: Path) -> dict[str, list[tuple]]:
+    """Every row of the stored tables, minus load timestamps, in a stable order."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        out = {}
+        for table in TABLES:
+            rows = con.execute(f"select * exclude (loaded_at) from {table} order by all"
+                               if table == "core.releases"
+                               else f"select * from {table} order by all").fetchall()
+            out[table] = rows
+        return out
+
+
+@pytest.fixture
+def seeds(tmp_path: Path) -> Path:
+    """A copy of the curated seeds that a test may add bad releases to."""
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS_DIR, target)
+    return target
+
+
+def test_loading_twice_changes_nothing(tmp_path: Path, seeds: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    first = load_seeds(db, seeds)
+    before = snapshot(db)
+    second = load_seeds(db, seeds)
+    assert first.loaded == ["globaltimes-2025-06-22-yiwu-cbec"]
+    assert second.loaded == [] and second.unchanged == ["globaltimes-2025-06-22-yiwu-cbec"]
+    assert snapshot(db) == before
+    assert len(before["core.observations"]) == 15
+
+
+def test_a_load_failing_halfway_leaves_the_warehouse_as_it_was(tmp_path: Path, seeds: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    load_seeds(db, seeds)
+    before = snapshot(db)
+    parsed = read_release(ARTICLE_RELEASE)
+    release_row, obs = release_rows(parsed, None)
+    release_row[0] = "second-release"
+    for row in obs:
+        row[0] = "second-release"
+    obs[2][1] = obs[1][1]  # the third observation repeats the second's key: fails mid-insert
+    with duckdb.connect(str(db)) as con, pytest.raises(duckdb.ConstraintException):
+        insert_release_rows(con, release_row, obs)
+    assert snapshot(db) == before
+
+
+def test_same_id_with_other_content_is_refused_and_recorded(tmp_path: Path, seeds: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    load_seeds(db, seeds)
+    before = snapshot(db)
+    edited = json.loads(ARTICLE_RELEASE.read_text(encoding="utf-8"))
+    edited["figures"][1]["value"] = 2_200_000
+    edited["figures"][1]["value_as_written"] = "2.2"
+    path = seeds / "releases" / "globaltimes-2025-06-22-yiwu-cbec.json"
+    path.write_text(json.dumps(edited), encoding="utf-8")
+    summary = load_seeds(db, seeds)
+    assert summary.loaded == [] and len(summary.rejected) == 1
+    assert "already loaded with different content" in str(summary.rejected[0])
+    assert snapshot(db) == before
+    with duckdb.connect(str(db), read_only=True) as con:
+        reasons = con.execute("select release_id, reason from core.rejected_releases").fetchall()
+    assert reasons[0][0] == "globaltimes-2025-06-22-yiwu-cbec"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "malformed JSON at line 1"),
+        (json.dumps(release("neg", "2025-01-01", [figure(
+            "yiwu.ecommerce_entities.total", ("level", "2024-01-01", "2024-12-31"), -5, "-5",
+            unit="entities")])), "is negative"),
+        (json.dumps(release("rate", "2025-01-01", [figure(
+            "china.cbec.trade_value", ("year", "2024-01-01", "2024-12-31"), None, yoy=-120)])),
+         "at or below -100%"),
+        (json.dumps(release("mult", "2025-01-01", [figure(
+            "china.cbec.trade_value", ("year", "2024-01-01", "2024-12-31"), 2.63e12, "2.63",
+            multiplier="zillion")])), "unknown multiplier 'zillion'"),
+        (json.dumps(release("empty", "2025-01-01", [])), "holds no figures"),
+        (json.dumps({k: v for k, v in release("nodate", "2025-01-01", [figure(
+            "china.cbec.trade_value", ("year", "2024-01-01", "2024-12-31"), 1e12, "1",
+            multiplier="trillion")]).items() if k != "published_on"}),
+         "published_on: Field required"),
+        (json.dumps(release("metric", "2025-01-01", [figure(
+            "no.such.metric", ("year", "2024-01-01", "2024-12-31"), 1.0, "1")])),
+         "unknown metric 'no.such.metric'"),
+        (json.dumps(release("unit", "2025-01-01", [figure(
+            "china.cbec.trade_value", ("year", "2024-01-01", "2024-12-31"), 1.0, "1",
+            unit="dollars")])), "measured in 'yuan', not 'dollars'"),
+        (json.dumps(release("period", "2025-01-01", [figure(
+            "china.cbec.trade_value", ("year", "2024-01-01", "2024-06-30"), 1.0, "1")])),
+         "is not a whole year"),
+    ],
+    ids=["malformed", "negative", "rate-below-100", "multiplier", "no-figures", "no-date",
+         "unknown-metric", "wrong-unit", "bad-period"],
+)
+def test_bad_release_is_refused_with_a_reason_and_the_rest_still_load(
+    tmp_path: Path, seeds: Path, content: str, message: str
+) -> None:
+    (seeds / "releases" / "000-bad.json").write_text(content, encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    summary = load_seeds(db, seeds)
+    assert summary.loaded == ["globaltimes-2025-06-22-yiwu-cbec"]
+    assert len(summary.rejected) == 1
+    error = summary.rejected[0]
+    assert isinstance(error, ReleaseError)
+    assert message in str(error)
+    assert "nothing of it was written" in str(error)
+    with duckdb.connect(str(db), read_only=True) as con:
+        count = con.execute("select count(*) from core.observations").fetchone()[0]
+        rejected = con.execute("select source_path, reason from core.rejected_releases").fetchall()
+    assert count == 15
+    assert rejected[0][0].endswith("000-bad.json") and message in rejected[0][1]
+
+
+def test_a_quote_not_in_the_document_is_refused(tmp_path: Path) -> None:
+    payload = json.loads(ARTICLE_RELEASE.read_text(encoding="utf-8"))
+    payload["figures"][0]["quote"] = "A sentence the article never printed."
+    (tmp_path / "r.json").write_text(json.dumps(payload), encoding="utf-8")
+    shutil.copy(ARTICLE_RELEASE.with_suffix(".txt"), tmp_path / payload["document"])
+    with pytest.raises(ReleaseError, match=r"not verbatim in the document: yiwu\.cbec"):
+        read_release(tmp_path / "r.json")
+
+
+def test_quote_spans_point_at_the_quote(tmp_path: Path, seeds: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    load_seeds(db, seeds)
+    text = ARTICLE_RELEASE.with_suffix(".txt").read_text(encoding="utf-8")
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("select quote, quote_start, quote_end from core.observations").fetchall()
+    assert all(text[start:end] == quote for quote, start, end in rows)
