@@ -127,3 +127,18 @@ def test_a_brief_before_the_article_says_so(prefect_server, tmp_path: Path) -> N
     assert "No release had been published by 2025-06-01" in text
     assert "0 releases, 0 figures" in text
     assert "+10.8%" not in text and "Global Times" not in text
+
+
+def test_documented_queries_run(run) -> None:
+    """Every SQL example in docs/warehouse.md runs against a real warehouse."""
+    from flows.paths import ROOT
+
+    doc = (ROOT / "docs" / "warehouse.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sql\n(.*?)```", doc, re.DOTALL)
+    statements = [s.strip() for b in blocks for s in b.split(";") if s.strip()
+                  and not all(line.startswith("--") for line in s.strip().splitlines())]
+    assert len(statements) == 5
+    with duckdb.connect(str(run["folder"] / "w.duckdb"), read_only=True) as con:
+        results = [con.execute(s).fetchall() for s in statements]
+    assert results[3] == [(pytest.approx(2.63e12 / 1.108), "~")]
+    assert len(results[0]) == 19
