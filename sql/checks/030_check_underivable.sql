@@ -9,7 +9,8 @@ select
     period_label,
     source_release_ids[1] as release_id,
     metric_name || ', ' || period_label || ': ' || derivation || ' from ' || inputs
-        || ' gives no bound (one input is a lower bound, the other an upper bound)' as message
+        || ' gives no bound: the bounds of its inputs pull the result in opposite directions'
+        as message
 from derived_as_of(as_of_on)
 where value is null;
 

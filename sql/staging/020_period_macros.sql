@@ -5,14 +5,16 @@ create or replace macro is_full_year(period_start, period_end) as
     period_start = make_date(year(period_start), 1, 1)
     and period_end = make_date(year(period_start), 12, 31);
 
-create or replace macro prior_year_start(d) as cast(d - interval 1 year as date);
-
--- A month-end stays a month-end (29 Feb 2024 → 28 Feb 2023, 28 Feb 2025 → 29 Feb 2024).
+-- The same day a year earlier; a month-end stays a month-end (29 Feb 2024 → 28 Feb 2023,
+-- 28 Feb 2025 → 29 Feb 2024), so a level as of a month-end follows the previous month-end.
 create or replace macro prior_year_end(d) as
     case
         when d = last_day(d) then last_day(cast(d - interval 1 year as date))
         else cast(d - interval 1 year as date)
     end;
+
+-- Starts shift like ends, so a one-day period stays one day.
+create or replace macro prior_year_start(d) as prior_year_end(d);
 
 create or replace macro period_label(kind, period_start, period_end) as
     case
