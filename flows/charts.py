@@ -5,8 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-SCALES: tuple[tuple[float, str], ...] = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"),
-                                         (1e3, "thousand"))
+from flows.units import SCALE_WORDS
 
 
 @dataclass
@@ -65,7 +64,7 @@ def scale_for(max_value: float, unit: str) -> tuple[float, str]:
     """The factor and words the axis is labelled in: (1e12, 'trillion yuan')."""
     if unit in ("percent", "%"):
         return 1.0, "percent"
-    for factor, word in SCALES:
+    for factor, word in SCALE_WORDS:
         if max_value >= factor * 2:
             return factor, f"{word} {unit}"
     return 1.0, unit

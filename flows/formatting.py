@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from flows.units import SCALE_WORDS
+
 QUALIFIER_WORDS: dict[str, str] = {
     "=": "",
     "~": "about",
@@ -13,7 +15,8 @@ QUALIFIER_WORDS: dict[str, str] = {
     "<=": "at most",
 }
 
-SCALES: tuple[tuple[float, str], ...] = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
+# Below a million a computed count reads better in full ("118,450 entities").
+SCALES = tuple((factor, word) for factor, word in SCALE_WORDS if factor >= 1e6)
 
 FRACTION_WORDS: dict[str, str] = {"1/2": "one-half", "1/3": "one-third", "2/3": "two-thirds",
                                   "1/4": "one-quarter", "3/4": "three-quarters"}

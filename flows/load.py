@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,8 +128,10 @@ def load_release(
     return True
 
 
-def record_rejection(con: duckdb.DuckDBPyConnection, error: ReleaseError, sha: str | None) -> None:
-    """Keep a refused release's reason in core.rejected_releases."""
+def record_rejection(con: duckdb.DuckDBPyConnection, error: ReleaseError) -> None:
+    """Keep a refused release's reason, and the SHA-256 of the file refused, in the warehouse."""
+    source = Path(error.source)
+    sha = hashlib.sha256(source.read_bytes()).hexdigest() if source.is_file() else None
     sqlrunner.execute(
         con, "load/insert_rejection", [error.source, error.release_id, sha, error.problem]
     )
@@ -146,7 +149,7 @@ def load_seeds(db_path: Path, seeds_dir: Path) -> LoadSummary:
                 parsed = read_release(path)
                 is_new = load_release(con, parsed, _document_path(parsed, seeds_dir))
             except ReleaseError as err:
-                record_rejection(con, err, None)
+                record_rejection(con, err)
                 summary.rejected.append(err)
                 continue
             (summary.loaded if is_new else summary.unchanged).append(parsed.release.release_id)

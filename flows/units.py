@@ -13,6 +13,11 @@ MULTIPLIERS: dict[str, Decimal] = {
 }
 
 
+# English scale words, largest first, for printing computed values and labelling axes.
+SCALE_WORDS: tuple[tuple[float, str], ...] = (
+    (1e12, "trillion"), (1e9, "billion"), (1e6, "million"), (1e3, "thousand"))
+
+
 class UnknownMultiplierError(ValueError):
     """A figure was written with a multiplier this project does not know."""
 
