@@ -42,6 +42,8 @@ class BriefData:
     cross_checks: list[Row]
     findings: list[Row]
     releases: list[Row]
+    revisions: list[Row]
+    unmatched: list[Row]
     charts: list[Chart]
     figures_csv: str
     vintages_csv: str
@@ -110,6 +112,22 @@ def word_share(row: Row) -> Row:
     }
 
 
+def word_revision(row: Row) -> Row:
+    """Add the printed forms of both vintages of a revision."""
+    def side(prefix: str) -> str:
+        parts = []
+        if row[f"{prefix}_value"] is not None:
+            parts.append(format_figure(row[f"{prefix}_value"], row["unit"],
+                                       row[f"{prefix}_comparator"], False,
+                                       row[f"{prefix}_value_as_written"],
+                                       row[f"{prefix}_multiplier_word"]))
+        if row[f"{prefix}_yoy_pct"] is not None:
+            parts.append(format_rate(row[f"{prefix}_yoy_pct"], row[f"{prefix}_yoy_comparator"]))
+        status = row[f"{prefix}_vintage_status"]
+        return ", ".join(parts) + (f" ({status})" if status else "")
+    return {**row, "old_text": side("old"), "new_text": side("new")}
+
+
 def word_cross_check(row: Row) -> Row:
     """Add the printed forms of both sides of a comparison."""
     def side(prefix: str) -> str:
@@ -154,6 +172,10 @@ def build_charts(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Chart]:
     if series:
         charts.append(column_chart("China's cross-border e-commerce trade by year",
                                    _marks_from_figures(series, "year"), "yuan"))
+    yiwu = sqlrunner.fetch_dicts(con, "queries/chart_annual_series", [as_of, "yiwu.trade.total"])
+    if yiwu:
+        charts.append(column_chart("Yiwu's total imports and exports by year",
+                                   _marks_from_figures(yiwu, "year"), "yuan"))
     counts = sqlrunner.fetch_dicts(con, "queries/chart_entity_counts", [as_of])
     if counts:
         marks = _marks_from_figures(counts, "short_name")
@@ -193,6 +215,8 @@ def collect_brief(db_path: Path, as_of: date, generated_at: datetime,
             cross_checks=[word_cross_check(r) for r in fetch("brief_cross_checks")[:table_rows]],
             findings=fetch("brief_findings"),
             releases=fetch("brief_releases"),
+            revisions=[word_revision(r) for r in fetch("brief_revisions")[:table_rows]],
+            unmatched=fetch("brief_unmatched"),
             charts=build_charts(con, as_of),
             figures_csv=_csv(figures, FIGURE_CSV_COLUMNS),
             vintages_csv=_csv(vintages, list(vintages[0]) if vintages else ["metric_id"]),

@@ -33,6 +33,10 @@ def run(
         "--out", help="Folder for the PDF (default: warehouse/briefs).")] = None,
     warehouse: Annotated[Path | None, typer.Option(
         "--warehouse", help="DuckDB file (default: warehouse/barometer.duckdb).")] = None,
+    sources: Annotated[Path | None, typer.Option(
+        "--sources", help="Source registry (default: warehouse/sources.toml).")] = None,
+    collect: Annotated[bool, typer.Option(
+        "--collect/--no-collect", help="Fetch the registry's sources (default: yes).")] = True,
 ) -> None:
     """Run the pipeline once (load, transform, checks, render) and print the PDF's path."""
     from flows.pipeline import barometer_brief  # Prefect is slow to import; keep --help fast.
@@ -42,11 +46,43 @@ def run(
         warehouse_path=(warehouse or settings.warehouse_path).resolve(),
         out_dir=(out or settings.briefs_dir).resolve(),
         seeds_dir=settings.seeds_dir.resolve(),
+        sources_path=(sources or settings.sources_path).resolve() if collect else None,
+        inbox_dir=settings.inbox_dir.resolve(),
+        raw_dir=settings.raw_dir.resolve() if settings.raw_dir else None,
         as_of=as_of.date() if as_of else None,
         author=settings.brief_author,
         table_rows=settings.brief_table_rows,
     )
     typer.echo(str(pdf))
+
+
+@app.command()
+def extract(
+    file: Annotated[Path, typer.Argument(help="A press release saved as .txt or .html.",
+                                         exists=True, dir_okay=False, readable=True)],
+    published: Annotated[datetime, typer.Option(
+        "--published", formats=["%Y-%m-%d"],
+        help="The release's publication date: relative periods (上半年, 今年) hang on it.")],
+    lexicon: Annotated[str, typer.Option(
+        "--lexicon", help="Lexicon in warehouse/lexicons/ mapping phrases to metrics.")] = "cbec",
+    geography: Annotated[str | None, typer.Option(
+        "--geography", help="Geography when the text names none (China, Yiwu).")] = None,
+) -> None:
+    """Print the figures a press release holds, one JSON object per line, without loading it."""
+    import json
+
+    from flows.documents import DocumentError, read_document
+    from flows.extract import extract_figures, figure_json
+    from flows.lexicon import LexiconError, lexicon_path, load_lexicon
+
+    try:
+        doc = read_document(file.read_bytes(), None, file.name)
+        lex = load_lexicon(lexicon_path(lexicon))
+    except (DocumentError, LexiconError) as exc:
+        typer.echo(f"error: {file}: {exc}", err=True)
+        raise typer.Exit(2) from None
+    for fig in extract_figures(doc.text, published.date(), lex, geography):
+        typer.echo(json.dumps(figure_json(fig), ensure_ascii=False))
 
 
 if __name__ == "__main__":

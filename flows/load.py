@@ -87,51 +87,92 @@ def release_rows(parsed: ParsedRelease, document_path: str | None) -> tuple[list
     return release_row, observation_rows
 
 
+def unmatched_rows(parsed: ParsedRelease) -> list[list]:
+    """Turn a release's unmatched figures into parameter rows of core.unmatched_figures."""
+    rows = []
+    for seq, fig in enumerate(parsed.release.unmatched, start=1):
+        span = parsed.quote_span(fig.quote)
+        rows.append([
+            parsed.release.release_id, seq, fig.reason, fig.period_kind, fig.period_start,
+            fig.period_end, fig.period_text, _float(fig.value), fig.value_as_written,
+            fig.multiplier, fig.unit, fig.comparator, fig.qualifier_text, _float(fig.yoy_pct),
+            fig.yoy_text, fig.quote, span[0] if span else None, span[1] if span else None,
+        ])
+    return rows
+
+
 def insert_release_rows(
-    con: duckdb.DuckDBPyConnection, release_row: Sequence[Any], observation_rows: list[list]
+    con: duckdb.DuckDBPyConnection, release_row: Sequence[Any], observation_rows: list[list],
+    unmatched: list[list] | None = None,
 ) -> None:
-    """Insert a release and its observations in one transaction: all of it or none of it."""
+    """Insert a release, its observations and unmatched figures (the caller owns the commit)."""
+    sqlrunner.execute(con, "load/insert_release", release_row)
+    if observation_rows:
+        sqlrunner.executemany(con, "load/insert_observation", observation_rows)
+    if unmatched:
+        sqlrunner.executemany(con, "load/insert_unmatched", unmatched)
+
+
+def is_loaded(con: duckdb.DuckDBPyConnection, parsed: ParsedRelease) -> bool:
+    """True when the release is loaded with the same claims; refuse the same id with others."""
+    rel = parsed.release
+    stored = sqlrunner.fetch_dicts(con, "load/find_release", [rel.release_id])
+    if not stored:
+        return False
+    if stored[0]["claims_sha256"] == parsed.claims_sha256:
+        return True
+    raise ReleaseError(
+        parsed.source,
+        "a release with this id is already loaded with different content; a correction "
+        "or revision is a new release with its own id (its figures become new vintages)",
+        rel.release_id,
+    )
+
+
+def load_releases(
+    con: duckdb.DuckDBPyConnection, releases: Sequence[ParsedRelease],
+    document_path: str | None = None,
+) -> tuple[list[str], list[str]]:
+    """Load the releases of one payload in one transaction; return (loaded, unchanged) ids.
+
+    Any refusal rolls all of them back: a payload is loaded whole or not at all.
+    """
+    loaded: list[str] = []
+    unchanged: list[str] = []
     con.execute("begin transaction")
     try:
-        sqlrunner.execute(con, "load/insert_release", release_row)
-        sqlrunner.executemany(con, "load/insert_observation", observation_rows)
+        for parsed in releases:
+            if is_loaded(con, parsed):
+                unchanged.append(parsed.release.release_id)
+                continue
+            validate_against_reference(con, parsed)
+            release_row, observation_rows = release_rows(parsed, document_path)
+            try:
+                insert_release_rows(con, release_row, observation_rows, unmatched_rows(parsed))
+            except duckdb.Error as exc:
+                raise ReleaseError(parsed.source, f"the warehouse refused it ({exc})",
+                                   parsed.release.release_id) from exc
+            loaded.append(parsed.release.release_id)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
+    return loaded, unchanged
 
 
 def load_release(
     con: duckdb.DuckDBPyConnection, parsed: ParsedRelease, document_path: str | None = None
 ) -> bool:
-    """Load one release; return False when the same content is already loaded."""
-    rel = parsed.release
-    stored = sqlrunner.fetch_dicts(con, "load/find_release", [rel.release_id])
-    if stored:
-        same = (stored[0]["content_sha256"], stored[0]["claims_sha256"]) == (
-            parsed.content_sha256, parsed.claims_sha256)
-        if same:
-            return False
-        raise ReleaseError(
-            parsed.source,
-            "a release with this id is already loaded with different content; a correction "
-            "or revision is a new release with its own id (its figures become new vintages)",
-            rel.release_id,
-        )
-    validate_against_reference(con, parsed)
-    release_row, observation_rows = release_rows(parsed, document_path)
-    try:
-        insert_release_rows(con, release_row, observation_rows)
-    except duckdb.Error as exc:
-        raise ReleaseError(
-            parsed.source, f"the warehouse refused it ({exc})", rel.release_id) from exc
-    return True
+    """Load one release; return False when the same claims are already loaded."""
+    loaded, _ = load_releases(con, [parsed], document_path)
+    return bool(loaded)
 
 
-def record_rejection(con: duckdb.DuckDBPyConnection, error: ReleaseError) -> None:
+def record_rejection(con: duckdb.DuckDBPyConnection, error: ReleaseError,
+                     sha256: str | None = None) -> None:
     """Keep a refused release's reason, and the SHA-256 of the file refused, in the warehouse."""
     source = Path(error.source)
-    sha = hashlib.sha256(source.read_bytes()).hexdigest() if source.is_file() else None
+    sha = sha256 or (hashlib.sha256(source.read_bytes()).hexdigest() if source.is_file() else None)
     sqlrunner.execute(
         con, "load/insert_rejection", [error.source, error.release_id, sha, error.problem]
     )

@@ -1,13 +1,23 @@
-"""The barometer flow: load → transform → checks → render → summary. Wiring only."""
+"""The barometer flow: seeds → inbox → sources → transform → checks → render. Wiring only."""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from uuid import uuid4
 
 from prefect import flow
 
-from flows.tasks import checks_task, load_task, render_task, summary_task, transform_task
+from flows.tasks import (
+    checks_task,
+    collect_task,
+    inbox_task,
+    load_task,
+    registry_task,
+    render_task,
+    summary_task,
+    transform_task,
+)
 
 
 @flow(name="barometer-brief", log_prints=False)
@@ -15,13 +25,25 @@ def barometer_brief(
     warehouse_path: Path,
     out_dir: Path,
     seeds_dir: Path,
+    sources_path: Path | None = None,
+    inbox_dir: Path | None = None,
+    raw_dir: Path | None = None,
     as_of: date | None = None,
     author: str = "Cross-border e-commerce barometer",
     table_rows: int = 40,
 ) -> Path:
-    """Load the curated releases, compute growth and checks in SQL, render the PDF brief."""
+    """Load curated releases, the inbox and every source; compute in SQL; render the brief."""
     as_of = as_of or date.today()
+    raw_dir = raw_dir or warehouse_path.parent / "raw"
     warnings = load_task(warehouse_path, seeds_dir)
+    if inbox_dir is not None:
+        warnings += inbox_task(warehouse_path, inbox_dir, raw_dir)
+    if sources_path is not None:
+        sources, contact, problems = registry_task(sources_path)
+        warnings += problems
+        run_id = str(uuid4())
+        for source in sources:
+            warnings += collect_task(warehouse_path, raw_dir, source, run_id, contact)
     transform_task(warehouse_path)
     findings = checks_task(warehouse_path, as_of)
     rendered = render_task(warehouse_path, out_dir, as_of, warnings, author, table_rows)

@@ -44,11 +44,12 @@ class ParsedRelease:
         return (start, start + len(quote)) if start >= 0 else None
 
 
-def _sha256(data: bytes) -> str:
+def sha256_of(data: bytes) -> str:
+    """Hex SHA-256 of bytes: how payloads, documents and claims are identified."""
     return hashlib.sha256(data).hexdigest()
 
 
-def _describe(exc: ValidationError) -> str:
+def describe_validation(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors():
         where = ".".join(str(p) for p in err["loc"])
@@ -56,21 +57,27 @@ def _describe(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def read_release(path: Path) -> ParsedRelease:
-    """Parse and validate a release file and its document; raise ReleaseError when it is bad."""
-    raw = path.read_bytes()
+def parse_release_json(raw: bytes, source: Path | str) -> Release:
+    """Parse and validate release JSON bytes; raise ReleaseError naming the problem."""
     try:
         # Decimals keep the digits as written ('10.80' stays 10.80), which sets rounding.
         data = json.loads(raw.decode("utf-8"), parse_float=Decimal)
     except UnicodeDecodeError as exc:
-        raise ReleaseError(path, f"the file is not UTF-8 ({exc.reason})") from None
+        raise ReleaseError(source, f"the file is not UTF-8 ({exc.reason})") from None
     except json.JSONDecodeError as exc:
-        raise ReleaseError(path, f"malformed JSON at line {exc.lineno}: {exc.msg}") from None
+        raise ReleaseError(source, f"malformed JSON at line {exc.lineno}: {exc.msg}") from None
     release_id = data.get("release_id") if isinstance(data, dict) else None
     try:
-        release = Release.model_validate(data)
+        return Release.model_validate(data)
     except ValidationError as exc:
-        raise ReleaseError(path, _describe(exc), release_id) from None
+        raise ReleaseError(source, describe_validation(exc), release_id) from None
+
+
+def read_release(path: Path) -> ParsedRelease:
+    """Parse and validate a release file and its document; raise ReleaseError when it is bad."""
+    raw = path.read_bytes()
+    release = parse_release_json(raw, path)
+    release_id = release.release_id
 
     document_text = None
     content = raw
@@ -86,7 +93,7 @@ def read_release(path: Path) -> ParsedRelease:
         except UnicodeDecodeError:
             raise ReleaseError(path, "its document is not UTF-8 text", release_id) from None
 
-    parsed = ParsedRelease(path, release, document_text, _sha256(content), _sha256(raw))
+    parsed = ParsedRelease(path, release, document_text, sha256_of(content), sha256_of(raw))
     if document_text is not None:
         missing = [f.metric_id for f in release.figures if parsed.quote_span(f.quote) is None]
         if missing:

@@ -118,6 +118,27 @@ class Figure(BaseModel):
         return rounding_halfwidth(format(self.yoy_pct, "f"))
 
 
+class UnmatchedFigure(BaseModel):
+    """A number a release printed that could not be mapped to a metric: kept for review."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str
+    period_kind: PeriodKind | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    period_text: str | None = None
+    value: Decimal | None = None
+    value_as_written: str | None = None
+    multiplier: str | None = None
+    unit: str | None = None
+    comparator: Comparator | None = None
+    qualifier_text: str | None = None
+    yoy_pct: Decimal | None = None
+    yoy_text: str | None = None
+    quote: str
+
+
 class Release(BaseModel):
     """One document that reported figures: who published it, when, where, and what it said."""
 
@@ -134,6 +155,7 @@ class Release(BaseModel):
     document: str | None = None
     notes: str | None = None
     figures: list[Figure]
+    unmatched: list[UnmatchedFigure] = []
 
     @field_validator("release_id")
     @classmethod
@@ -144,8 +166,19 @@ class Release(BaseModel):
 
     @model_validator(mode="after")
     def _figures(self) -> Release:
-        if not self.figures:
+        if not self.figures and not self.unmatched:
             raise ValueError("the release holds no figures")
+        if self.published_on > date.today():
+            raise ValueError(f"published_on {self.published_on} is in the future")
+        for fig in self.figures:
+            if fig.period_start > self.published_on or (
+                fig.period_kind != "level" and fig.period_end > self.published_on
+            ):
+                raise ValueError(
+                    f"{fig.metric_id} for {fig.period_start}..{fig.period_end} is a period that "
+                    f"had not ended when the release was published ({self.published_on}); a "
+                    "forecast or target is not a figure, and a wrong date must be corrected"
+                )
         seen: set[tuple[str, str, date, date]] = set()
         for fig in self.figures:
             key = (fig.metric_id, fig.period_kind, fig.period_start, fig.period_end)

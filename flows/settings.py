@@ -15,8 +15,16 @@ class Settings(BaseSettings):
     warehouse_path: Path = WAREHOUSE_DIR / "barometer.duckdb"
     briefs_dir: Path = WAREHOUSE_DIR / "briefs"
     seeds_dir: Path = SEEDS_DIR
+    sources_path: Path = WAREHOUSE_DIR / "sources.toml"
+    inbox_dir: Path = WAREHOUSE_DIR / "inbox"
+    raw_dir: Path | None = None  # default: raw/ beside the warehouse file
     brief_author: str = "Cross-border e-commerce barometer"
     brief_table_rows: int = 40
+
+    @property
+    def resolved_raw_dir(self) -> Path:
+        """The raw archive: BAROMETER_RAW_DIR, or raw/ beside the warehouse file."""
+        return self.raw_dir or self.warehouse_path.parent / "raw"
 
 
 def load_settings() -> Settings:

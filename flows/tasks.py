@@ -11,8 +11,12 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.logging import get_run_logger
 
 from flows.brief_data import collect_brief
+from flows.collect import CollectContext, collect_source
+from flows.fetch import PROJECT_URL
+from flows.inbox import process_inbox
 from flows.load import load_seeds
 from flows.render import render_brief
+from flows.sources import RegistryError, Source, load_registry
 from flows.transform import build_warehouse, enforce_blocking, run_checks
 
 
@@ -28,6 +32,50 @@ def load_task(warehouse_path: Path, seeds_dir: Path) -> list[str]:
         logger.warning("%s", error)
         warnings.append(str(error))
     return warnings
+
+
+@task(name="inbox")
+def inbox_task(warehouse_path: Path, inbox_dir: Path, raw_dir: Path) -> list[str]:
+    """Load what analysts dropped in the inbox; return a warning per refused file."""
+    logger = get_run_logger()
+    report = process_inbox(warehouse_path, inbox_dir, warehouse_path.parent, raw_dir)
+    logger.info("inbox: %d file(s) processed, %d release(s) loaded, %d refused",
+                len(report.processed), len(report.loaded), len(report.rejected))
+    for line in report.rejected:
+        logger.warning("inbox: %s", line)
+    return report.warnings()
+
+
+@task(name="read source registry")
+def registry_task(sources_path: Path) -> tuple[list[Source], str, list[str]]:
+    """Read the enabled sources and the contact the User-Agent names; a broken registry is a
+    warning, and no source is collected."""
+    try:
+        registry = load_registry(sources_path)
+    except RegistryError as exc:
+        get_run_logger().warning("%s", exc)
+        return [], PROJECT_URL, [str(exc)]
+    return registry.enabled(), registry.contact, []
+
+
+@task(name="collect source", task_run_name="collect {source.id}")
+def collect_task(warehouse_path: Path, raw_dir: Path, source: Source, run_id: str,
+                 contact: str) -> list[str]:
+    """Fetch, archive, parse and load one source; its failure is a warning, never the run's."""
+    logger = get_run_logger()
+    ctx = CollectContext(db_path=warehouse_path, warehouse_dir=warehouse_path.parent,
+                         raw_dir=raw_dir, run_id=run_id, contact=contact)
+    try:
+        report = collect_source(ctx, source)
+    except Exception as exc:  # one broken source must not stop the others
+        logger.exception("source %s failed", source.id)
+        return [f"source {source.id}: collection failed ({exc}); the other sources still ran"]
+    logger.info("source %s: %d request(s), %d not modified, %d new payload(s), %d seen before, "
+                "%d release(s) loaded", source.id, report.requests, report.not_modified,
+                report.payloads_new, report.payloads_seen, len(report.loaded))
+    for line in report.warnings():
+        logger.warning("%s", line)
+    return report.warnings()
 
 
 @task(name="transform")

@@ -36,8 +36,10 @@ def multiplier_of(word: str | None) -> Decimal:
 
 
 def parse_written(as_written: str) -> Decimal:
-    """Parse a number as printed ('2.63', '175,700', '1/3') into an exact Decimal."""
+    """Parse a number as printed ('2.63', '175,700', '1/3', '4.9%') into an exact Decimal."""
     text = as_written.replace(",", "").strip()
+    if text.endswith(("%", "％")):
+        return parse_written(text[:-1]) / 100
     try:
         if "/" in text:
             num, den = text.split("/", 1)
@@ -53,6 +55,8 @@ def rounding_halfwidth(as_written: str) -> Decimal:
     Trailing zeros of a whole number are read as not significant; a fraction ('1/3') is exact.
     """
     text = as_written.replace(",", "").strip()
+    if text.endswith(("%", "％")):
+        return rounding_halfwidth(text[:-1]) / 100
     if "/" in text:
         return Decimal(0)
     if "." in text:

@@ -17,6 +17,19 @@ from flows.release_files import read_release
 ARTICLE_RELEASE = SEEDS_DIR / "releases" / "globaltimes-2025-06-22-yiwu-cbec.json"
 
 
+def copy_seeds(target: Path, article_only: bool = True) -> Path:
+    """Copy the curated seeds to target; with article_only, keep only the article's release
+    (the baseline), leaving out the backfill."""
+    import shutil
+
+    shutil.copytree(SEEDS_DIR, target)
+    if article_only:
+        for path in (target / "releases").iterdir():
+            if not path.name.startswith(ARTICLE_RELEASE.stem):
+                path.unlink()
+    return target
+
+
 def figure(metric_id: str, period: tuple[str, str, str], value: float | None,
            as_written: str | None = None, *, comparator: str | None = "=",
            multiplier: str | None = None, unit: str = "yuan", yoy: float | None = None,
@@ -77,3 +90,12 @@ def warehouse(tmp_path: Path) -> Warehouse:
     scratch = tmp_path / "releases"
     scratch.mkdir()
     return Warehouse(path, scratch)
+
+
+@pytest.fixture
+def loopback() -> Any:
+    """A started LoopbackServer on 127.0.0.1 (tests/loopback.py), stopped after the test."""
+    from tests.loopback import LoopbackServer  # imported here to keep this fixture self-contained
+
+    with LoopbackServer() as server:
+        yield server

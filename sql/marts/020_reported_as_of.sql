@@ -1,7 +1,50 @@
 -- Builds: reported_as_of(as_of_on), the latest reported vintage of each metric and period.
 -- Grain: one row per metric per period. Inputs: vintages_as_of.
+-- The newest vintage that gives a value wins; when a newer release gives only a growth rate,
+-- that rate (and its release, yoy_release_id) replaces the older one, and the value stays.
 create or replace macro reported_as_of(as_of_on) as table
-select * from vintages_as_of(as_of_on) where is_latest;
+with
+
+vintages as (select * from vintages_as_of(as_of_on)),
+
+valued_first as (
+    select
+        *,
+        row_number() over (
+            partition by metric_id, period_kind, period_start, period_end
+            order by value is not null desc, published_on desc, loaded_at desc, release_id desc
+        ) as pick
+    from vintages
+),
+
+latest_rates as (
+    select
+        metric_id, period_kind, period_start, period_end,
+        yoy_pct, yoy_comparator, yoy_text, yoy_lo, yoy_hi, release_id as yoy_release_id,
+        published_on as yoy_published_on
+    from vintages
+    where yoy_pct is not null
+    qualify row_number() over (
+        partition by metric_id, period_kind, period_start, period_end
+        order by published_on desc, loaded_at desc, release_id desc
+    ) = 1
+),
+
+final as (
+    select
+        v.* exclude (pick, yoy_pct, yoy_comparator, yoy_text, yoy_lo, yoy_hi),
+        r.yoy_pct,
+        r.yoy_comparator,
+        r.yoy_text,
+        r.yoy_lo,
+        r.yoy_hi,
+        r.yoy_release_id
+    from valued_first as v
+    left join latest_rates as r using (metric_id, period_kind, period_start, period_end)
+    where v.pick = 1
+)
+
+select * from final;
 
 comment on macro table reported_as_of is
-    'The newest reported vintage of every metric and period as known on the date given (no derived figures).';
+    'The newest reported figure of every metric and period as known on the date given (no derived figures): the newest vintage with a value, with the newest reported growth rate (yoy_release_id says which release gave it).';

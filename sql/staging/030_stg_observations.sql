@@ -5,7 +5,7 @@ with
 
 observations as (select * from core.observations),
 
-releases as (select release_id, publisher_id, published_on from core.releases),
+releases as (select release_id, publisher_id, published_on, loaded_at from core.releases),
 
 metrics as (select metric_id, name, geography, unit as metric_unit, measure from core.metrics),
 
@@ -46,7 +46,8 @@ final as (
         o.quote_end,
         o.note,
         r.publisher_id as release_publisher_id,
-        r.published_on
+        r.published_on,
+        r.loaded_at
     from observations as o
     inner join releases as r using (release_id)
     left join metrics as m using (metric_id)

@@ -9,10 +9,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.load import insert_release_rows, load_seeds, release_rows
-from flows.paths import SEEDS_DIR
+from flows.load import insert_release_rows, load_releases, load_seeds, release_rows
 from flows.release_files import ReleaseError, read_release
-from tests.conftest import ARTICLE_RELEASE, figure, release
+from tests.conftest import ARTICLE_RELEASE, copy_seeds, figure, release
 
 TABLES = ["core.publishers", "core.metrics", "core.releases", "core.observations"]
 
@@ -31,10 +30,9 @@ def snapshot(db: Path) -> dict[str, list[tuple]]:
 
 @pytest.fixture
 def seeds(tmp_path: Path) -> Path:
-    """A copy of the curated seeds that a test may add bad releases to."""
-    target = tmp_path / "seeds"
-    shutil.copytree(SEEDS_DIR, target)
-    return target
+    """A copy of the reference seeds and the article's release, that a test may add bad
+    releases to (the backfill has its own tests)."""
+    return copy_seeds(tmp_path / "seeds")
 
 
 def test_loading_twice_changes_nothing(tmp_path: Path, seeds: Path) -> None:
@@ -59,7 +57,31 @@ def test_a_load_failing_halfway_leaves_the_warehouse_as_it_was(tmp_path: Path, s
         row[0] = "second-release"
     obs[2][1] = obs[1][1]  # the third observation repeats the second's key: fails mid-insert
     with duckdb.connect(str(db)) as con, pytest.raises(duckdb.ConstraintException):
-        insert_release_rows(con, release_row, obs)
+        con.execute("begin transaction")
+        try:
+            insert_release_rows(con, release_row, obs)
+        finally:
+            con.execute("rollback")
+    assert snapshot(db) == before
+
+
+def test_a_payload_of_several_releases_loads_whole_or_not_at_all(
+        tmp_path: Path, seeds: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    load_seeds(db, seeds)
+    before = snapshot(db)
+    good = dict(release("payload-good", "2025-01-10", [
+        figure("china.cbec.trade_value", ("year", "2024-01-01", "2024-12-31"), 2.63e12, "2.63",
+               multiplier="trillion")]))
+    bad = dict(release("payload-bad", "2025-01-10", [
+        figure("no.such.metric", ("year", "2024-01-01", "2024-12-31"), 1.0, "1")]))
+    parsed = []
+    for payload in (good, bad):
+        path = tmp_path / f"{payload['release_id']}.json"
+        path.write_text(json.dumps(payload), encoding="utf-8")
+        parsed.append(read_release(path))
+    with duckdb.connect(str(db)) as con, pytest.raises(ReleaseError, match=r"no\.such\.metric"):
+        load_releases(con, parsed)
     assert snapshot(db) == before
 
 

@@ -1,0 +1,218 @@
+"""Collect one source: fetch, archive the payload unchanged, parse, load, log every attempt."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from flows import sqlrunner
+from flows.archive import ArchivedPayload, archive_payload
+from flows.documents import DocumentError, decode_payload, published_on_of, read_document
+from flows.feed import FeedError, feed_links
+from flows.fetch import PROJECT_URL, FetchPolicy, FetchResult, Validators, fetch, user_agent
+from flows.lexicon import LexiconError, lexicon_path, load_lexicon
+from flows.load import load_releases, record_rejection
+from flows.parse_csv import parse_observations_csv
+from flows.parse_press import PressMeta, parse_press_release
+from flows.release_files import ParsedRelease, ReleaseError, parse_release_json, sha256_of
+from flows.sources import Source
+
+
+@dataclass(frozen=True)
+class CollectContext:
+    """Where a run keeps things, and how it reaches the network (tests pass a fast sleep)."""
+
+    db_path: Path
+    warehouse_dir: Path
+    raw_dir: Path
+    run_id: str
+    contact: str = PROJECT_URL
+    sleep: Callable[[float], None] | None = None
+
+
+@dataclass
+class SourceReport:
+    """What collecting one source did, for the run's log and the brief."""
+
+    source_id: str
+    requests: int = 0
+    not_modified: int = 0
+    payloads_new: int = 0
+    payloads_seen: int = 0
+    loaded: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def is_ok(self) -> bool:
+        """True when nothing failed and nothing was refused."""
+        return not (self.rejected or self.failures)
+
+    def warnings(self) -> list[str]:
+        """One line per failure or refusal, worded for the brief."""
+        return [f"source {self.source_id}: {m}" for m in self.failures + self.rejected]
+
+
+def policy_for(source: Source, contact: str, content_types: tuple[str, ...]) -> FetchPolicy:
+    """The fetch policy a source's registry entry asks for."""
+    return FetchPolicy(
+        allowed_hosts=frozenset(source.allowed_hosts), content_types=content_types,
+        max_bytes=source.max_bytes, connect_timeout=source.connect_timeout,
+        read_timeout=source.read_timeout, attempts=source.attempts,
+        backoff_base=source.backoff_base, backoff_max=source.backoff_max,
+        user_agent=user_agent(contact))
+
+
+def _validators(ctx: CollectContext, source_id: str, url: str) -> Validators | None:
+    with duckdb.connect(str(ctx.db_path)) as con:
+        rows = sqlrunner.fetch_dicts(con, "load/last_validators", [source_id, url])
+    return Validators(rows[0]["etag"], rows[0]["last_modified"]) if rows else None
+
+
+def _log_attempts(con: duckdb.DuckDBPyConnection, ctx: CollectContext, source_id: str,
+                  url: str, result: FetchResult, payload_sha: str | None) -> None:
+    rows = []
+    for number, attempt in enumerate(result.attempts, start=1):
+        is_last = number == len(result.attempts)
+        rows.append([
+            ctx.run_id, source_id, url, attempt.url, number, attempt.started_at,
+            attempt.status, attempt.bytes, attempt.duration_s * 1000, attempt.outcome,
+            attempt.error, result.etag if is_last else None,
+            result.last_modified if is_last else None, payload_sha if is_last else None,
+        ])
+    if rows:
+        sqlrunner.executemany(con, "load/insert_fetch_attempt", rows)
+
+
+def parse_payload(kind: str, body: bytes, content_type: str | None, source: Source,
+                  archived: Path, url: str, metric_units: dict[str, str]) -> list[ParsedRelease]:
+    """Parse an archived payload by its source's kind into releases of the model."""
+    if kind == "json":
+        release = parse_release_json(body, archived)
+        return [ParsedRelease(archived, release, None, sha256_of(body), sha256_of(body))]
+    if kind == "csv":
+        return parse_observations_csv(body, source=archived, stem=source.id,
+                                      publisher_id=source.publisher, url=url)
+    try:
+        doc = read_document(body, content_type)
+        lexicon = load_lexicon(lexicon_path(source.lexicon))
+    except (DocumentError, LexiconError) as exc:
+        raise ReleaseError(archived, str(exc)) from None
+    published_on = published_on_of(doc)
+    if published_on is None:
+        raise ReleaseError(archived, "the page carries no publication date (no date meta tag "
+                           "and no date near its top); save it to the inbox with a "
+                           "'published_on:' front-matter line")
+    meta = PressMeta(source_id=source.id, publisher_id=source.publisher,
+                     published_on=published_on, url=url, title=doc.title,
+                     geography=source.geography)
+    return [parse_press_release(doc, body, meta, lexicon, metric_units, archived)]
+
+
+def store_payload(con: duckdb.DuckDBPyConnection, ctx: CollectContext, source: Source,
+                  kind: str, result: FetchResult, requested_url: str,
+                  archived: ArchivedPayload, report: SourceReport) -> None:
+    """Parse and load a newly seen payload, then record what became of it."""
+    body = result.body or b""
+    relative = archived.relative_to(ctx.warehouse_dir)
+    units = {r["metric_id"]: r["unit"] for r in sqlrunner.fetch_dicts(con, "load/metric_units")}
+    try:
+        releases = parse_payload(kind, body, result.content_type, source, archived.path,
+                                 result.url, units)
+        loaded, unchanged = load_releases(con, releases, relative)
+    except ReleaseError as err:
+        record_rejection(con, err)
+        report.rejected.append(f"{requested_url}: {err.problem} (payload kept at {relative})")
+        outcome, ids, reason = "rejected", [err.release_id] if err.release_id else [], err.problem
+    else:
+        report.loaded += loaded
+        report.unchanged += unchanged
+        outcome, ids, reason = ("loaded" if loaded else "unchanged"), loaded + unchanged, None
+    sqlrunner.execute(con, "load/insert_payload", [
+        source.id, archived.sha256, requested_url, result.url, None, result.content_type,
+        len(body), relative, outcome, ids, reason])
+
+
+def collect_url(ctx: CollectContext, source: Source, url: str, kind: str,
+                content_types: tuple[str, ...], report: SourceReport) -> FetchResult:
+    """Fetch one URL of a source (conditionally), archive and load what is new; log it all."""
+    validators = _validators(ctx, source.id, url)
+    kwargs = {"sleep": ctx.sleep} if ctx.sleep else {}
+    result = fetch(url, policy_for(source, ctx.contact, content_types), validators, **kwargs)
+    report.requests += len(result.attempts)
+    archived = None
+    if result.outcome == "fetched" and result.body is not None:
+        # Archive before parsing: whatever happens next, the payload can be read again.
+        archived = archive_payload(ctx.raw_dir, source.id, result.body)
+    with duckdb.connect(str(ctx.db_path)) as con:
+        _log_attempts(con, ctx, source.id, url, result, archived.sha256 if archived else None)
+        if result.outcome == "failed":
+            report.failures.append(f"{url}: {result.error}")
+        elif result.outcome == "not_modified":
+            report.not_modified += 1
+        elif archived is not None:
+            seen = sqlrunner.fetch_dicts(con, "load/find_payload", [source.id, archived.sha256])
+            if seen:
+                report.payloads_seen += 1
+            else:
+                report.payloads_new += 1
+                if kind == "feed":
+                    sqlrunner.execute(con, "load/insert_payload", [
+                        source.id, archived.sha256, url, result.url, None, result.content_type,
+                        len(result.body or b""), archived.relative_to(ctx.warehouse_dir),
+                        "listed", [], None])
+                else:
+                    store_payload(con, ctx, source, kind, result, url, archived, report)
+    return result
+
+
+def _followed_urls(ctx: CollectContext, source_id: str) -> set[str]:
+    with duckdb.connect(str(ctx.db_path)) as con:
+        rows = con.execute(sqlrunner.statement("load/followed_urls"), [source_id]).fetchall()
+    return {r[0] for r in rows}
+
+
+def collect_feed(ctx: CollectContext, source: Source, report: SourceReport) -> None:
+    """Fetch a feed, then every listed release not already collected."""
+    result = collect_url(ctx, source, source.url, "feed", source.accepted_types, report)
+    if result.outcome == "failed":
+        return
+    body = result.body
+    if body is None:  # 304: read the listing from the archive, to retry items that failed
+        last = _last_feed_payload(ctx, source.id)
+        if last is None:
+            return
+        body = last.read_bytes()
+    try:
+        text = decode_payload(body, result.content_type)
+        links = feed_links(text, result.url, source.follow or "", source.allowed_hosts,
+                           source.max_items)
+    except (DocumentError, FeedError) as exc:
+        report.failures.append(f"{source.url}: the feed cannot be read ({exc})")
+        return
+    if not links:
+        report.failures.append(f"{source.url}: the feed lists no link matching {source.follow!r}")
+    done = _followed_urls(ctx, source.id)
+    for link in links:
+        if link not in done:
+            collect_url(ctx, source, link, source.item_kind, source.item_types(), report)
+
+
+def _last_feed_payload(ctx: CollectContext, source_id: str) -> Path | None:
+    with duckdb.connect(str(ctx.db_path)) as con:
+        row = con.execute(sqlrunner.statement("load/last_feed_payload"), [source_id]).fetchone()
+    return (ctx.warehouse_dir / row[0]) if row else None
+
+
+def collect_source(ctx: CollectContext, source: Source) -> SourceReport:
+    """Collect one source; every problem becomes part of the report, never an exception."""
+    report = SourceReport(source.id)
+    if source.kind == "feed":
+        collect_feed(ctx, source, report)
+    else:
+        collect_url(ctx, source, source.url, source.kind, source.accepted_types, report)
+    return report

@@ -1,0 +1,65 @@
+-- Builds: revisions_as_of(as_of_on), every time a release changed a figure already reported:
+-- a new value, qualifier or growth rate for the same metric and period.
+-- Grain: one row per vintage that differs from the vintage before it. Inputs: vintages_as_of.
+create or replace macro revisions_as_of(as_of_on) as table
+with
+
+vintages as (select * from vintages_as_of(as_of_on) where vintage_number > 1),
+
+changed as (
+    select
+        *,
+        value is distinct from previous_value
+            and value is not null and previous_value is not null as is_value_revised,
+        comparator is distinct from previous_comparator
+            and value is not null and previous_value is not null as is_qualifier_revised,
+        yoy_pct is distinct from previous_yoy_pct
+            and yoy_pct is not null and previous_yoy_pct is not null as is_rate_revised
+    from vintages
+),
+
+final as (
+    select
+        metric_id,
+        metric_name,
+        geography,
+        period_kind,
+        period_start,
+        period_end,
+        period_label,
+        unit,
+        previous_value as old_value,
+        previous_comparator as old_comparator,
+        previous_value_as_written as old_value_as_written,
+        previous_multiplier_word as old_multiplier_word,
+        previous_yoy_pct as old_yoy_pct,
+        previous_yoy_comparator as old_yoy_comparator,
+        previous_vintage_status as old_vintage_status,
+        previous_release_id as old_release_id,
+        previous_reported_by as old_reported_by,
+        previous_published_on as old_published_on,
+        value as new_value,
+        comparator as new_comparator,
+        value_as_written as new_value_as_written,
+        multiplier_word as new_multiplier_word,
+        yoy_pct as new_yoy_pct,
+        yoy_comparator as new_yoy_comparator,
+        vintage_status as new_vintage_status,
+        release_id as new_release_id,
+        reported_by as new_reported_by,
+        published_on as new_published_on,
+        case when is_value_revised and previous_value <> 0
+            then (value - previous_value) / previous_value * 100 end as value_change_pct,
+        case when is_rate_revised then yoy_pct - previous_yoy_pct end as yoy_change_pp,
+        is_value_revised,
+        is_qualifier_revised,
+        is_rate_revised,
+        vintage_number
+    from changed
+    where is_value_revised or is_qualifier_revised or is_rate_revised
+)
+
+select * from final;
+
+comment on macro table revisions_as_of is
+    'Every revision known on the date given: a release that reported a metric and period already reported, with another value, qualifier or growth rate; old and new side by side with both releases.';

@@ -1,0 +1,279 @@
+"""Collecting sources from a real HTTP server on 127.0.0.1: archive, parse, load, log, faults.
+
+Each test serves fixture releases (Chinese and English press releases, a JSON release, a CSV, a
+feed) from a LoopbackServer and collects them into a real DuckDB file, as a run does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from flows import sqlrunner
+from flows.collect import CollectContext, SourceReport, collect_source
+from flows.sources import Source
+from tests.conftest import Warehouse
+from tests.loopback import LoopbackServer, Reply
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "releases"
+HTML = "text/html; charset=utf-8"
+ZH_PAGE = (FIXTURES / "gacc-2025-01-13-cbec-2024.html").read_bytes()
+EN_PAGE = (FIXTURES / "scio-2024-11-27-cbec-h1.html").read_bytes()
+
+
+def source(server: LoopbackServer, path: str, kind: str = "press-release",
+           **kwargs: Any) -> Source:
+    """A source on the loopback server with fast timeouts and no real waiting."""
+    fields = {"id": kwargs.pop("id", "test-source"), "publisher": "gacc", "kind": kind,
+              "url": server.url(path), "attempts": 3, "backoff_base": 0.0,
+              "connect_timeout": 1.0, "read_timeout": 0.5, "geography": "China"}
+    return Source(**{**fields, **kwargs})
+
+
+class Collector:
+    """Runs collect_source against a warehouse, recording the sleeps it asked for."""
+
+    def __init__(self, warehouse: Warehouse):
+        self.warehouse = warehouse
+        self.sleeps: list[float] = []
+        self.ctx = CollectContext(db_path=warehouse.path, warehouse_dir=warehouse.path.parent,
+                                  raw_dir=warehouse.path.parent / "raw", run_id="test-run",
+                                  sleep=self.sleeps.append)
+
+    def __call__(self, src: Source) -> SourceReport:
+        report = collect_source(self.ctx, src)
+        with duckdb.connect(str(self.warehouse.path)) as con:
+            sqlrunner.apply_layers(con)
+        return report
+
+    def count(self, table: str, where: str = "true", params: list[Any] | None = None) -> int:
+        rows = self.warehouse.rows(f"select count(*) as n from {table} where {where}", params)
+        return rows[0]["n"]
+
+    def archived(self, source_id: str) -> list[Path]:
+        folder = self.ctx.raw_dir / source_id
+        return sorted(folder.iterdir()) if folder.is_dir() else []
+
+
+@pytest.fixture
+def collector(warehouse: Warehouse) -> Collector:
+    return Collector(warehouse)
+
+
+def test_a_chinese_press_release_is_archived_parsed_and_loaded(
+        loopback: LoopbackServer, collector: Collector) -> None:
+    loopback.route("/zh.html", Reply.text(ZH_PAGE, HTML))
+    report = collector(source(loopback, "/zh.html"))
+    assert report.is_ok and len(report.loaded) == 1
+    sha = hashlib.sha256(ZH_PAGE).hexdigest()
+    assert collector.archived("test-source") == [collector.ctx.raw_dir / "test-source" / sha]
+    assert (collector.ctx.raw_dir / "test-source" / sha).read_bytes() == ZH_PAGE
+    figures = collector.warehouse.rows(
+        "select metric_id, value, yoy_pct, vintage_status, period_start, quote "
+        "from figure_vintages where release_id = ? order by metric_id, period_start",
+        [report.loaded[0]])
+    by_metric = {(r["metric_id"], str(r["period_start"])): r for r in figures}
+    total = by_metric[("china.cbec.trade_value", "2024-01-01")]
+    assert (total["value"], total["yoy_pct"], total["vintage_status"]) == (
+        2.63e12, 10.8, "preliminary")
+    assert total["quote"].startswith("据海关总署初步统计，2024年我国跨境电商进出口2.63万亿元")
+    assert by_metric[("china.cbec.exports", "2024-01-01")]["value"] == 2.15e12
+    assert by_metric[("china.cbec.imports", "2024-01-01")]["yoy_pct"] == -3.1
+    assert by_metric[("china.cbec.share_of_foreign_trade", "2021-01-01")]["value"] == 0.049
+    release = collector.warehouse.rows("select * from releases where release_id = ?",
+                                       [report.loaded[0]])[0]
+    assert str(release["published_on"]) == "2025-01-13"
+    assert release["content_sha256"] == sha
+    assert release["document_path"] == f"raw/test-source/{sha}"
+    # Numbers with no metric in the lexicon are kept for review, not dropped.
+    unmatched = collector.warehouse.rows("select value, quote from unmatched_figures")
+    assert {r["value"] for r in unmatched} >= {12000.0, 2500.0}
+    log = collector.warehouse.rows("select outcome, status, bytes, payload_sha256 from fetch_log")
+    assert log == [{"outcome": "ok", "status": 200, "bytes": len(ZH_PAGE),
+                    "payload_sha256": sha}]
+
+
+def test_an_english_press_release_is_loaded(loopback: LoopbackServer,
+                                            collector: Collector) -> None:
+    loopback.route("/en.html", Reply.text(EN_PAGE, HTML))
+    report = collector(source(loopback, "/en.html", publisher="scio"))
+    assert report.is_ok and len(report.loaded) == 1
+    rows = collector.warehouse.rows(
+        "select metric_id, period_kind, value, yoy_pct from figure_vintages "
+        "where release_id = ? order by metric_id", [report.loaded[0]])
+    assert [(r["metric_id"], r["period_kind"], r["value"], r["yoy_pct"]) for r in rows] == [
+        ("china.cbec.exports", "half", 979.9e9, 18.7),
+        ("china.cbec.imports", "half", 266.4e9, -3.9),
+        ("china.cbec.trade_value", "half", 1.25e12, 13.0),
+    ]
+
+
+def test_a_json_release_and_a_csv_source_are_loaded(loopback: LoopbackServer,
+                                                    collector: Collector) -> None:
+    loopback.route("/r.json", Reply.text((FIXTURES / "yiwu-2025-03-20.json").read_bytes(),
+                                         "application/json"))
+    loopback.route("/obs.csv", Reply.text((FIXTURES / "observations.csv").read_bytes(),
+                                          "text/csv; charset=utf-8"))
+    json_report = collector(source(loopback, "/r.json", "json", id="json-src"))
+    csv_report = collector(source(loopback, "/obs.csv", "csv", id="csv-src",
+                                  publisher="yiwu_customs"))
+    assert json_report.loaded == ["fixture-yiwu-2025-03-20"]
+    assert csv_report.loaded == ["csv-src-2025-01-20", "csv-src-2025-10-30"]
+    rows = collector.warehouse.rows(
+        "select value, value_as_written, multiplier_word from figure_vintages "
+        "where metric_id = 'yiwu.trade.total' order by period_start")
+    assert [(r["value"], r["value_as_written"], r["multiplier_word"]) for r in rows] == [
+        (668.93e9, "6689.3", "亿"), (631.2e9, "631.2", "billion")]
+
+
+def test_a_feed_is_followed_within_its_hosts_and_an_unchanged_feed_costs_one_request(
+        loopback: LoopbackServer, collector: Collector) -> None:
+    feed = (FIXTURES / "feed.xml").read_bytes()
+    loopback.route("/feed.xml", Reply.etagged(feed, '"feed-1"', "application/rss+xml"))
+    loopback.route("/releases/gacc-2025-01-13-cbec-2024.html", Reply.text(ZH_PAGE, HTML))
+    loopback.route("/releases/scio-2024-11-27-cbec-h1.html", Reply.text(EN_PAGE, HTML))
+    feed_source = source(loopback, "/feed.xml", "feed", follow=r"/releases/.*\.html$")
+    first = collector(feed_source)
+    assert first.is_ok and len(first.loaded) == 2
+    assert [r.path for r in loopback.requests] == [
+        "/feed.xml", "/releases/gacc-2025-01-13-cbec-2024.html",
+        "/releases/scio-2024-11-27-cbec-h1.html"]
+    second = collector(feed_source)
+    assert second.not_modified == 1 and second.loaded == [] and second.is_ok
+    assert len(loopback.requests) == 4
+    assert loopback.requests[-1].header("If-None-Match") == '"feed-1"'
+
+
+def test_500_then_200_is_retried_and_loaded_once(loopback: LoopbackServer,
+                                                 collector: Collector) -> None:
+    loopback.route("/zh.html", Reply.text("busy", status=500), Reply.text(ZH_PAGE, HTML))
+    report = collector(source(loopback, "/zh.html"))
+    assert report.is_ok and len(report.loaded) == 1
+    assert len(loopback.requests_to("/zh.html")) == 2
+    assert collector.count("core.releases", "release_id like 'test-source-%'") == 1
+    log = collector.warehouse.rows("select attempt, status, outcome from fetch_log "
+                                   "order by attempt")
+    assert [(r["attempt"], r["status"], r["outcome"]) for r in log] == [
+        (1, 500, "retry"), (2, 200, "ok")]
+
+
+def test_404_is_not_retried_and_the_other_sources_still_load(
+        loopback: LoopbackServer, collector: Collector) -> None:
+    loopback.route("/en.html", Reply.text(EN_PAGE, HTML))
+    missing = collector(source(loopback, "/gone.html", id="gone"))
+    present = collector(source(loopback, "/en.html", id="present", publisher="scio"))
+    assert len(loopback.requests_to("/gone.html")) == 1
+    assert missing.loaded == [] and len(missing.failures) == 1 and "404" in missing.failures[0]
+    assert missing.warnings()[0].startswith("source gone: ")
+    assert present.is_ok and len(present.loaded) == 1
+    assert collector.archived("gone") == []
+
+
+@pytest.mark.parametrize(("reply", "message"), [
+    (Reply.gzipped(b"0" * 20_000_000, HTML, level=9), "bytes"),
+    (Reply.text("<p>x</p>", "application/octet-stream"), "application/octet-stream"),
+    (Reply.text(ZH_PAGE, HTML, truncate_to=100), ""),
+], ids=["gzip-bomb", "wrong-content-type", "truncated"])
+def test_a_bad_response_loads_and_archives_nothing(
+        loopback: LoopbackServer, collector: Collector, reply: Reply, message: str) -> None:
+    loopback.route("/page.html", reply)
+    report = collector(source(loopback, "/page.html", max_bytes=1_000_000))
+    assert report.loaded == [] and len(report.failures) == 1
+    assert message in report.failures[0]
+    assert collector.archived("test-source") == []
+    assert collector.count("core.releases") == 0
+    assert collector.count("fetch_log", "outcome = 'failed'") == 1
+
+
+def test_a_redirect_outside_the_allowed_hosts_is_not_followed(
+        loopback: LoopbackServer, collector: Collector) -> None:
+    loopback.route("/moved.html", Reply.redirect(f"http://localhost:{loopback.port}/zh.html"))
+    loopback.route("/zh.html", Reply.text(ZH_PAGE, HTML))
+    report = collector(source(loopback, "/moved.html"))
+    assert report.loaded == [] and "localhost" in report.failures[0]
+    assert loopback.requests_to("/zh.html") == []
+
+
+def test_the_same_payload_served_twice_is_loaded_once(loopback: LoopbackServer,
+                                                     collector: Collector) -> None:
+    loopback.route("/zh.html", Reply.text(ZH_PAGE, HTML))
+    src = source(loopback, "/zh.html")
+    first = collector(src)
+    observations = collector.count("core.observations")
+    second = collector(src)
+    assert len(first.loaded) == 1
+    assert (second.loaded, second.unchanged, second.payloads_seen) == ([], [], 1)
+    assert collector.count("core.observations") == observations
+    assert collector.count("core.raw_payloads") == 1
+    assert len(collector.archived("test-source")) == 1
+
+
+def test_a_changed_payload_becomes_a_new_vintage_and_a_revision(
+        loopback: LoopbackServer, collector: Collector) -> None:
+    revised = ZH_PAGE.replace("同比增长10.8%".encode(), "同比增长11.2%".encode()).replace(
+        "2.63万亿元".encode(), "2.65万亿元".encode())  # in the headline and the text
+    assert revised != ZH_PAGE
+    loopback.route("/zh.html", Reply.text(ZH_PAGE, HTML), Reply.text(revised, HTML))
+    src = source(loopback, "/zh.html")
+    first = collector(src)
+    second = collector(src)
+    assert len(first.loaded) == 1 and len(second.loaded) == 1
+    assert first.loaded != second.loaded
+    rows = collector.warehouse.rows(
+        "select old_value, new_value, old_yoy_pct, new_yoy_pct from revisions "
+        "where metric_id = 'china.cbec.trade_value' and period_start = date '2024-01-01'")
+    assert rows == [{"old_value": 2.63e12, "new_value": 2.65e12, "old_yoy_pct": 10.8,
+                     "new_yoy_pct": 11.2}]
+    assert len(collector.archived("test-source")) == 2
+
+
+def _rejected(collector: Collector) -> list[dict[str, Any]]:
+    return collector.warehouse.rows("select * from rejected_releases")
+
+
+@pytest.mark.parametrize(("body", "content_type", "message"), [
+    ((FIXTURES / "no-figures.html").read_bytes(), HTML, "no figures were found"),
+    (ZH_PAGE.replace(b'<meta name="PubDate" content="2025-01-13 10:00">', b""), HTML,
+     "carries no publication date"),
+    (ZH_PAGE.decode().replace('charset="utf-8"', "").encode("gb18030"), "text/html",
+     "unexpected encoding"),
+], ids=["no-figures", "no-date", "wrong-encoding"])
+def test_a_bad_page_is_quarantined_with_its_reason_and_its_payload_kept(
+        loopback: LoopbackServer, collector: Collector, body: bytes, content_type: str,
+        message: str) -> None:
+    loopback.route("/bad.html", Reply.text(body, content_type))
+    loopback.route("/en.html", Reply.text(EN_PAGE, HTML))
+    bad = collector(source(loopback, "/bad.html", id="bad"))
+    good = collector(source(loopback, "/en.html", id="good", publisher="scio"))
+    assert bad.loaded == [] and len(bad.rejected) == 1 and message in bad.rejected[0]
+    sha = hashlib.sha256(body).hexdigest()
+    assert (collector.ctx.raw_dir / "bad" / sha).read_bytes() == body
+    rejected = _rejected(collector)
+    assert len(rejected) == 1 and message in rejected[0]["reason"]
+    assert rejected[0]["content_sha256"] == sha
+    payload = collector.warehouse.rows("select outcome, reason from payloads "
+                                       "where source_id = 'bad'")
+    assert payload[0]["outcome"] == "rejected" and message in payload[0]["reason"]
+    assert good.is_ok and len(good.loaded) == 1
+    assert collector.count("core.releases", "release_id like 'bad-%'") == 0
+
+
+def test_a_release_id_seen_before_with_other_content_is_refused(
+        loopback: LoopbackServer, collector: Collector) -> None:
+    original = json.loads((FIXTURES / "yiwu-2025-03-20.json").read_text(encoding="utf-8"))
+    edited = json.loads(json.dumps(original))
+    edited["figures"][0]["yoy_pct"] = 18.0
+    loopback.route("/r.json", Reply.json(original), Reply.json(edited))
+    src = source(loopback, "/r.json", "json")
+    assert collector(src).loaded == ["fixture-yiwu-2025-03-20"]
+    second = collector(src)
+    assert second.loaded == [] and "already loaded with different content" in second.rejected[0]
+    assert collector.warehouse.rows(
+        "select yoy_pct from figure_vintages where release_id = 'fixture-yiwu-2025-03-20'"
+    ) == [{"yoy_pct": 17.82}]
+    assert len(collector.archived("test-source")) == 2
