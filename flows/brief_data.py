@@ -125,7 +125,15 @@ def word_revision(row: Row) -> Row:
             parts.append(format_rate(row[f"{prefix}_yoy_pct"], row[f"{prefix}_yoy_comparator"]))
         status = row[f"{prefix}_vintage_status"]
         return ", ".join(parts) + (f" ({status})" if status else "")
-    return {**row, "old_text": side("old"), "new_text": side("new")}
+    changes = []
+    if row["value_change_pct"] is not None:
+        changes.append(f"value {format_rate(row['value_change_pct'], decimals=1)}")
+    if row["yoy_change_pp"] is not None:
+        changes.append(f"growth {row['yoy_change_pp']:+.1f} pp".replace("-", "−"))
+    if row["is_qualifier_revised"]:
+        changes.append("qualifier changed")
+    return {**row, "old_text": side("old"), "new_text": side("new"),
+            "change_text": "; ".join(changes)}
 
 
 def word_cross_check(row: Row) -> Row:

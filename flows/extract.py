@@ -132,13 +132,13 @@ _ZH_PERIOD = re.compile(
     r"|(?P<m1>\d{1,2})\s*[-—–~至到]\s*(?P<m2>\d{1,2})\s*月(?:份)?"
     r"|(?P<m>\d{1,2})\s*月(?:份|底|末)?)?")
 _EN_PERIOD = re.compile(
-    r"(?P<asof>as of the end of|as of|by the end of|by|at the end of)?\s*"
-    r"(?:(?:in|during|for|over)\s+)?(?:the\s+)?"
+    r"(?P<asof>(?i:as of the end of|as of|by the end of|by|at the end of))?\s*"
+    r"(?:(?i:in|during|for|over|from)\s+)?(?:(?i:the)\s+)?"
     r"(?:(?P<part>first half|second half|first three quarters|(?P<qo>first|second|third|fourth)"
     r" quarter|first (?P<n>\w+) months|(?P<mf>" + _MONTH_RE + r")\s*(?:to|-|–|through)\s*"
     r"(?P<mt>" + _MONTH_RE + r")|(?P<m>" + _MONTH_RE + r"))(?:\s+(?:of\s+)?(?P<year>20\d\d))?"
     r"|(?P<yearonly>(?<=[Ii]n )20\d\d|(?<=[Ff]or )20\d\d|(?<=of )20\d\d|(?<=by )20\d\d)"
-    r"|(?P<rel>last year|this year))")
+    r"|(?P<rel>(?i:last year|this year)))")
 
 
 def _resolve(kind: str, year: int | None, months: tuple[int, int], published_on: date,

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
-from flows.units import SCALE_WORDS
+from flows.units import SCALE_WORDS, multiplier_of, parse_written
+
+CHINESE_MULTIPLIERS = ("万", "亿", "万亿")
 
 QUALIFIER_WORDS: dict[str, str] = {
     "=": "",
@@ -50,14 +53,29 @@ def format_number(value: float, unit: str) -> str:
     return f"{text} {unit}"
 
 
+def _in_english_scale(as_written: str, multiplier: str) -> str:
+    """Digits written with 万/亿/万亿, restated exactly: 6689.3亿 → 668.93 billion."""
+    value = parse_written(as_written) * multiplier_of(multiplier)
+    for factor, word in SCALES:
+        if abs(value) >= Decimal(factor):
+            scaled = (value / Decimal(factor)).normalize()
+            return f"{scaled:f} {word}"
+    return f"{value.normalize():,f}"
+
+
 def format_written(as_written: str, multiplier: str | None, unit: str) -> str:
-    """A reported value exactly as printed: '2.63', 'trillion', 'yuan' → '2.63 trillion yuan'."""
+    """A reported value exactly as printed: '2.63', 'trillion', 'yuan' → '2.63 trillion yuan';
+    Chinese multipliers are restated in English with the original after: '1.05 million (105万)'."""
     if unit == "share":
         num, _, den = as_written.partition("/")
         if den:
             percent = _significant(float(num) / float(den) * 100, 3)
             return f"{FRACTION_WORDS.get(as_written, as_written)} ({percent:g}%)"
-        return f"{as_written}%" if multiplier is None else f"{as_written} {multiplier}"
+        if as_written.rstrip().endswith(("%", "％")):
+            return as_written.strip()
+        return f"{(parse_written(as_written) * 100).normalize():f}%"
+    if multiplier in CHINESE_MULTIPLIERS:
+        return f"{_in_english_scale(as_written, multiplier)} {unit} ({as_written}{multiplier})"
     return " ".join(part for part in (as_written, multiplier, unit) if part)
 
 

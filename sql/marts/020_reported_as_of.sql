@@ -1,7 +1,7 @@
 -- Builds: reported_as_of(as_of_on), the latest reported vintage of each metric and period.
 -- Grain: one row per metric per period. Inputs: vintages_as_of.
--- The newest vintage that gives a value wins; when a newer release gives only a growth rate,
--- that rate (and its release, yoy_release_id) replaces the older one, and the value stays.
+-- The newest vintage that gives a value wins, with its own growth rate; when a newer release
+-- gives only a growth rate, that rate (and its release, yoy_release_id) replaces it.
 create or replace macro reported_as_of(as_of_on) as table
 with
 
@@ -21,7 +21,7 @@ latest_rates as (
     select
         metric_id, period_kind, period_start, period_end,
         yoy_pct, yoy_comparator, yoy_text, yoy_lo, yoy_hi, release_id as yoy_release_id,
-        published_on as yoy_published_on
+        published_on as yoy_published_on, loaded_at as yoy_loaded_at
     from vintages
     where yoy_pct is not null
     qualify row_number() over (
@@ -40,7 +40,11 @@ final as (
         r.yoy_hi,
         r.yoy_release_id
     from valued_first as v
-    left join latest_rates as r using (metric_id, period_kind, period_start, period_end)
+    left join latest_rates as r
+        on r.metric_id = v.metric_id and r.period_kind = v.period_kind
+        and r.period_start = v.period_start and r.period_end = v.period_end
+        -- a rate older than the value's own release belongs to another report: not shown
+        and (r.yoy_published_on, r.yoy_loaded_at) >= (v.published_on, v.loaded_at)
     where v.pick = 1
 )
 

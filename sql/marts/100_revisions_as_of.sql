@@ -48,7 +48,8 @@ final as (
         release_id as new_release_id,
         reported_by as new_reported_by,
         published_on as new_published_on,
-        case when is_value_revised and previous_value <> 0
+        -- a change between a bound and an exact figure is not a measurable revision
+        case when is_value_revised and not is_qualifier_revised and previous_value <> 0
             then (value - previous_value) / previous_value * 100 end as value_change_pct,
         case when is_rate_revised then yoy_pct - previous_yoy_pct end as yoy_change_pp,
         is_value_revised,

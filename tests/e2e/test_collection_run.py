@@ -127,10 +127,12 @@ def test_the_brief_shows_multi_year_trends(collected) -> None:
 def test_the_brief_notes_each_revision_with_both_sources(collected) -> None:
     text = collected["text"]
     assert "Revisions" in text
-    assert "2.11 trillion yuan, +9.8% year on year (preliminary)" in text
-    assert "2.1 trillion yuan, +7.1% year on year (revised)" in text
-    assert "1.22 trillion yuan, +10.5% year on year (preliminary)" in text
-    assert "1.25 trillion yuan, +13% year on year" in text
+    assert "2.11 trillion yuan, +9.8% (preliminary)" in text
+    assert "2.1 trillion yuan, +7.1% (revised)" in text
+    assert "value −0.5%; growth −2.7 pp" in text
+    assert "1.22 trillion yuan, +10.5% (preliminary)" in text
+    assert "1.25 trillion yuan, +13%" in text
+    assert "General Administration of Customs of China, 2023-01-13" in text
     revisions = rows(collected, "select period_label, old_release_id, new_value "
                                 "from revisions_as_of(date '2026-02-01') "
                                 "where metric_id = 'china.cbec.trade_value' order by 1")

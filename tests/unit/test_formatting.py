@@ -45,3 +45,23 @@ def test_numbers_and_points() -> None:
     assert format_number(15000, "merchants") == "15,000 merchants"
     assert format_points(0.3) == "+0.30 pp"
     assert format_points(-1.25) == "−1.25 pp"
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (("6689.3", "亿", "yuan"), "668.93 billion yuan (6689.3亿)"),
+    (("2.63", "万亿", "yuan"), "2.63 trillion yuan (2.63万亿)"),
+    (("26", "万", "entities"), "260,000 entities (26万)"),
+    (("105", "万", "entities"), "1.05 million entities (105万)"),
+    (("4.9%", None, "share"), "4.9%"),
+    (("0.049", None, "share"), "4.9%"),
+    (("0.06", None, "share"), "6%"),
+])
+def test_chinese_multipliers_and_written_shares_read_in_english(args, expected) -> None:
+    from flows.formatting import format_written
+
+    assert format_written(*args) == expected
+
+
+def test_a_bound_written_in_chinese_keeps_its_qualifier() -> None:
+    assert format_figure(260000.0, "entities", ">", False, "26", "万") == (
+        "more than 260,000 entities (26万)")
