@@ -162,7 +162,9 @@ def _marks_from_figures(rows: list[Row], label_key: str) -> list[Mark]:
         Mark(
             label=str(r[label_key]),
             value=float(r["value"]),
-            value_text=_figure_text(r),
+            value_text=format_figure(r["value"], r["unit"], r["comparator"],
+                                     bool(r.get("is_approximate")), r.get("value_as_written"),
+                                     r.get("multiplier_word"), with_original=False),
             direction=direction_of(r["comparator"]),
             is_approximate=bool(r["is_approximate"]),
             is_derived=bool(r["is_derived"]),

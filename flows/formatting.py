@@ -63,7 +63,8 @@ def _in_english_scale(as_written: str, multiplier: str) -> str:
     return f"{value.normalize():,f}"
 
 
-def format_written(as_written: str, multiplier: str | None, unit: str) -> str:
+def format_written(as_written: str, multiplier: str | None, unit: str,
+                   with_original: bool = True) -> str:
     """A reported value exactly as printed: '2.63', 'trillion', 'yuan' → '2.63 trillion yuan';
     Chinese multipliers are restated in English with the original after: '1.05 million (105万)'."""
     if unit == "share":
@@ -75,7 +76,8 @@ def format_written(as_written: str, multiplier: str | None, unit: str) -> str:
             return as_written.strip()
         return f"{(parse_written(as_written) * 100).normalize():f}%"
     if multiplier in CHINESE_MULTIPLIERS:
-        return f"{_in_english_scale(as_written, multiplier)} {unit} ({as_written}{multiplier})"
+        english = f"{_in_english_scale(as_written, multiplier)} {unit}"
+        return f"{english} ({as_written}{multiplier})" if with_original else english
     return " ".join(part for part in (as_written, multiplier, unit) if part)
 
 
@@ -86,12 +88,15 @@ def format_figure(
     is_approximate: bool = False,
     as_written: str | None = None,
     multiplier: str | None = None,
+    with_original: bool = True,
 ) -> str:
-    """A figure with its qualifier: 'more than 260,000 entities', 'about 2.374 trillion yuan'."""
+    """A figure with its qualifier: 'more than 260,000 entities', 'about 2.374 trillion yuan'.
+
+    with_original=False leaves out a Chinese original ('(6689.3亿)'), for chart labels."""
     if value is None:
         return "—"
     body = (
-        format_written(as_written, multiplier, unit)
+        format_written(as_written, multiplier, unit, with_original)
         if as_written is not None
         else format_number(value, unit)
     )

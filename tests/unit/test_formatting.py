@@ -65,3 +65,8 @@ def test_chinese_multipliers_and_written_shares_read_in_english(args, expected) 
 def test_a_bound_written_in_chinese_keeps_its_qualifier() -> None:
     assert format_figure(260000.0, "entities", ">", False, "26", "万") == (
         "more than 260,000 entities (26万)")
+
+
+def test_chart_labels_leave_out_the_chinese_original() -> None:
+    assert format_figure(668.93e9, "yuan", "=", False, "6689.3", "亿", with_original=False) == (
+        "668.93 billion yuan")
