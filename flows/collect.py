@@ -172,8 +172,8 @@ def collect_url(ctx: CollectContext, source: Source, url: str, kind: str,
 
 def _followed_urls(ctx: CollectContext, source_id: str) -> set[str]:
     with duckdb.connect(str(ctx.db_path)) as con:
-        rows = con.execute(sqlrunner.statement("load/followed_urls"), [source_id]).fetchall()
-    return {r[0] for r in rows}
+        rows = sqlrunner.fetch_dicts(con, "load/followed_urls", [source_id])
+    return {r["requested_url"] for r in rows}
 
 
 def collect_feed(ctx: CollectContext, source: Source, report: SourceReport) -> None:
@@ -204,8 +204,8 @@ def collect_feed(ctx: CollectContext, source: Source, report: SourceReport) -> N
 
 def _last_feed_payload(ctx: CollectContext, source_id: str) -> Path | None:
     with duckdb.connect(str(ctx.db_path)) as con:
-        row = con.execute(sqlrunner.statement("load/last_feed_payload"), [source_id]).fetchone()
-    return (ctx.warehouse_dir / row[0]) if row else None
+        rows = sqlrunner.fetch_dicts(con, "load/last_feed_payload", [source_id])
+    return (ctx.warehouse_dir / rows[0]["archived_path"]) if rows else None
 
 
 def collect_source(ctx: CollectContext, source: Source) -> SourceReport:

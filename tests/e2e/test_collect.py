@@ -277,3 +277,20 @@ def test_a_release_id_seen_before_with_other_content_is_refused(
         "select yoy_pct from figure_vintages where release_id = 'fixture-yiwu-2025-03-20'"
     ) == [{"yoy_pct": 17.82}]
     assert len(collector.archived("test-source")) == 2
+
+
+def test_an_unchanged_feed_still_retries_the_items_that_failed(
+        loopback: LoopbackServer, collector: Collector) -> None:
+    feed = (FIXTURES / "feed.xml").read_bytes()
+    loopback.route("/feed.xml", Reply.etagged(feed, '"feed-1"', "application/rss+xml"))
+    loopback.route("/releases/gacc-2025-01-13-cbec-2024.html", Reply.text(ZH_PAGE, HTML))
+    loopback.route("/releases/scio-2024-11-27-cbec-h1.html",
+                   Reply.text("down", status=503), Reply.text("down", status=503),
+                   Reply.text("down", status=503), Reply.text(EN_PAGE, HTML))
+    feed_source = source(loopback, "/feed.xml", "feed", follow=r"/releases/.*\.html$")
+    first = collector(feed_source)
+    assert len(first.loaded) == 1 and len(first.failures) == 1 and "503" in first.failures[0]
+    second = collector(feed_source)
+    assert second.not_modified == 1 and len(second.loaded) == 1 and second.is_ok
+    assert len(loopback.requests_to("/releases/gacc-2025-01-13-cbec-2024.html")) == 1
+    assert len(loopback.requests_to("/releases/scio-2024-11-27-cbec-h1.html")) == 4
