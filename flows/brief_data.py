@@ -28,6 +28,22 @@ FIGURE_CSV_COLUMNS = [
 
 
 @dataclass
+class Changes:
+    """What changed since the previous brief: None of it on a first brief."""
+
+    previous: Row | None
+    new_releases: list[Row]
+    new_figures: list[Row]
+    revisions: list[Row]
+    stale: list[Row]
+
+    @property
+    def has_previous(self) -> bool:
+        """False for the first brief: there is nothing to compare with."""
+        return self.previous is not None
+
+
+@dataclass
 class BriefData:
     """Everything the template needs, already worded; the CSVs travel as attachments."""
 
@@ -44,6 +60,7 @@ class BriefData:
     releases: list[Row]
     revisions: list[Row]
     unmatched: list[Row]
+    changes: Changes
     charts: list[Chart]
     figures_csv: str
     vintages_csv: str
@@ -204,6 +221,27 @@ def build_charts(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Chart]:
     return charts
 
 
+def collect_changes(con: duckdb.DuckDBPyConnection, as_of: date, table_rows: int) -> Changes:
+    """New releases, first-time figures and revisions since the previous brief; stale metrics."""
+    previous = sqlrunner.fetch_dicts(con, "queries/brief_previous")
+    stale = sqlrunner.fetch_dicts(con, "queries/brief_stale_metrics", [as_of])
+    if not previous:
+        return Changes(None, [], [], [], stale)
+    known = list(previous[0]["release_ids"])
+
+    def fetch(name: str) -> list[Row]:
+        return sqlrunner.fetch_dicts(con, f"queries/{name}", [as_of, known])[:table_rows]
+
+    return Changes(
+        previous=previous[0],
+        new_releases=fetch("brief_new_releases"),
+        new_figures=[word_figure({**r, "is_approximate": r["comparator"] == "~"})
+                     for r in fetch("brief_new_figures")],
+        revisions=[word_revision(r) for r in fetch("brief_new_revisions")],
+        stale=stale,
+    )
+
+
 def collect_brief(db_path: Path, as_of: date, generated_at: datetime,
                   table_rows: int = 40, warnings: list[str] | None = None) -> BriefData:
     """Read everything the brief shows as known on as_of, from a read-only connection."""
@@ -227,6 +265,7 @@ def collect_brief(db_path: Path, as_of: date, generated_at: datetime,
             releases=fetch("brief_releases"),
             revisions=[word_revision(r) for r in fetch("brief_revisions")[:table_rows]],
             unmatched=fetch("brief_unmatched"),
+            changes=collect_changes(con, as_of, table_rows),
             charts=build_charts(con, as_of),
             figures_csv=_csv(figures, FIGURE_CSV_COLUMNS),
             vintages_csv=_csv(vintages, list(vintages[0]) if vintages else ["metric_id"]),

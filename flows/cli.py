@@ -40,20 +40,57 @@ def run(
 ) -> None:
     """Run the pipeline once (load, transform, checks, render) and print the PDF's path."""
     from flows.pipeline import barometer_brief  # Prefect is slow to import; keep --help fast.
+    from flows.progress import run_progress
 
     settings = load_settings()
-    pdf = barometer_brief(
-        warehouse_path=(warehouse or settings.warehouse_path).resolve(),
-        out_dir=(out or settings.briefs_dir).resolve(),
-        seeds_dir=settings.seeds_dir.resolve(),
-        sources_path=(sources or settings.sources_path).resolve() if collect else None,
-        inbox_dir=settings.inbox_dir.resolve(),
-        raw_dir=settings.raw_dir.resolve() if settings.raw_dir else None,
-        as_of=as_of.date() if as_of else None,
-        author=settings.brief_author,
-        table_rows=settings.brief_table_rows,
-    )
+    with run_progress():
+        pdf = barometer_brief(
+            warehouse_path=(warehouse or settings.warehouse_path).resolve(),
+            out_dir=(out or settings.briefs_dir).resolve(),
+            seeds_dir=settings.seeds_dir.resolve(),
+            sources_path=(sources or settings.sources_path).resolve() if collect else None,
+            inbox_dir=settings.inbox_dir.resolve(),
+            raw_dir=settings.raw_dir.resolve() if settings.raw_dir else None,
+            snapshot_path=settings.snapshot_path.resolve(),
+            as_of=as_of.date() if as_of else None,
+            author=settings.brief_author,
+            table_rows=settings.brief_table_rows,
+        )
     typer.echo(str(pdf))
+
+
+@app.command()
+def status(
+    runs: Annotated[bool, typer.Option("--runs/--no-runs",
+                                       help="Ask Prefect for the last runs.")] = True,
+    limit: Annotated[int, typer.Option("--limit", help="How many runs and briefs.")] = 5,
+) -> None:
+    """Print the last runs and their states, the latest brief's path and the snapshot's age."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from flows.status import gather_status
+
+    settings = load_settings()
+    found = gather_status(settings.snapshot_path, settings.briefs_dir, runs, limit)
+    console = Console()
+    if runs:
+        if found.runs_error:
+            console.print(f"[yellow]{found.runs_error}[/yellow]")
+        table = Table(title="Last runs of barometer-brief")
+        for column in ("run", "state", "started", "seconds", "scheduled"):
+            table.add_column(column)
+        for r in found.runs:
+            table.add_row(r["name"], r["state"], str(r["start"] or "—"),
+                          f"{r['duration_s']:.1f}", "yes" if r["deployment"] else "no")
+        console.print(table if found.runs else "No run recorded yet.")
+    for b in found.briefs:
+        console.print(f"brief {b['generated_at']:%Y-%m-%d %H:%M} as of {b['as_of']}: "
+                      f"{b['pdf_path']} ({b['releases']} releases)")
+    console.print(f"latest brief: {found.latest_brief or 'none yet (run barometer run)'}")
+    console.print(f"snapshot: {found.snapshot or 'none yet'}"
+                  + (f" (published {found.snapshot_at:%Y-%m-%d %H:%M} UTC)"
+                     if found.snapshot_at else ""))
 
 
 @app.command()

@@ -205,3 +205,10 @@ def _document_path(parsed: ParsedRelease, seeds_dir: Path) -> str:
         return str(target.resolve().relative_to(seeds_dir.resolve().parent))
     except ValueError:
         return str(target)
+
+
+def record_brief(db_path: Path, generated_at: str, as_of: str, pdf_path: str,
+                 flow_run_id: str | None) -> None:
+    """Record a rendered brief with the releases it knew (core.briefs)."""
+    with duckdb.connect(str(db_path)) as con:
+        sqlrunner.execute(con, "load/insert_brief", [generated_at, as_of, pdf_path, flow_run_id])

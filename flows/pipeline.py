@@ -13,6 +13,8 @@ from flows.tasks import (
     collect_task,
     inbox_task,
     load_task,
+    publish_task,
+    record_brief_task,
     registry_task,
     render_task,
     summary_task,
@@ -28,11 +30,14 @@ def barometer_brief(
     sources_path: Path | None = None,
     inbox_dir: Path | None = None,
     raw_dir: Path | None = None,
+    snapshot_path: Path | None = None,
     as_of: date | None = None,
     author: str = "Cross-border e-commerce barometer",
     table_rows: int = 40,
 ) -> Path:
-    """Load curated releases, the inbox and every source; compute in SQL; render the brief."""
+    """Load curated releases, the inbox and every source; compute in SQL; render the brief;
+    publish the analysts' snapshot. A failure before the end leaves the previous brief and
+    snapshot in place."""
     as_of = as_of or date.today()
     raw_dir = raw_dir or warehouse_path.parent / "raw"
     warnings = load_task(warehouse_path, seeds_dir)
@@ -47,5 +52,8 @@ def barometer_brief(
     transform_task(warehouse_path)
     findings = checks_task(warehouse_path, as_of)
     rendered = render_task(warehouse_path, out_dir, as_of, warnings, author, table_rows)
+    record_brief_task(warehouse_path, rendered)
+    if snapshot_path is not None:
+        publish_task(warehouse_path, snapshot_path)
     summary_task(rendered, findings)
     return Path(rendered["pdf"])

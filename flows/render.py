@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+import shutil
+from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -81,13 +82,43 @@ def write_pdf(html: str, target: Path, created: datetime,
     return target
 
 
+LATEST_NAME = "latest-brief.pdf"
+
+
+def next_brief_path(out_dir: Path, as_of: date) -> Path:
+    """`<date>-brief.pdf`, or `<date>-brief-2.pdf`, -3, … when that day already has a brief."""
+    target = out_dir / f"{as_of.isoformat()}-brief.pdf"
+    number = 2
+    while target.exists():
+        target = out_dir / f"{as_of.isoformat()}-brief-{number}.pdf"
+        number += 1
+    return target
+
+
+def publish_latest(pdf: Path, out_dir: Path) -> Path:
+    """Refresh the stable `latest-brief.pdf`: copy beside it, then rename into place."""
+    latest = out_dir / LATEST_NAME
+    partial = latest.with_name(f".{latest.name}.partial")
+    try:
+        shutil.copyfile(pdf, partial)
+        os.replace(partial, latest)
+    finally:
+        partial.unlink(missing_ok=True)
+    return latest
+
+
 def render_brief(data: BriefData, out_dir: Path, author: str) -> Path:
-    """Render the brief for data.as_of into out_dir and return the PDF's path."""
+    """Render the brief for data.as_of into out_dir under its own name; return the PDF's path.
+
+    Only a complete PDF is renamed into place, and only then is latest-brief.pdf refreshed.
+    """
     html = render_html(data, author)
-    target = out_dir / f"{data.as_of.isoformat()}-brief.pdf"
+    target = next_brief_path(out_dir, data.as_of)
     created = data.generated_at.astimezone(UTC)
     attachments = {
         "figures.csv": (data.figures_csv, "Every current figure, reported and derived"),
         "figure_vintages.csv": (data.vintages_csv, "Every vintage of every reported figure"),
     }
-    return write_pdf(html, target, created, attachments)
+    pdf = write_pdf(html, target, created, attachments)
+    publish_latest(pdf, out_dir)
+    return pdf

@@ -18,6 +18,11 @@ class Settings(BaseSettings):
     sources_path: Path = WAREHOUSE_DIR / "sources.toml"
     inbox_dir: Path = WAREHOUSE_DIR / "inbox"
     raw_dir: Path | None = None  # default: raw/ beside the warehouse file
+    # The read-only copy analysts open; published at the end of each successful run.
+    snapshot_path: Path = WAREHOUSE_DIR / "snapshot" / "barometer.duckdb"
+    # The schedule `barometer serve` registers: weekly, Monday 08:00 in Shanghai.
+    schedule_cron: str = "0 8 * * 1"
+    schedule_timezone: str = "Asia/Shanghai"
     brief_author: str = "Cross-border e-commerce barometer"
     brief_table_rows: int = 40
 

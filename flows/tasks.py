@@ -7,15 +7,21 @@ from pathlib import Path
 from typing import Any
 
 from prefect import task
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import (
+    create_link_artifact,
+    create_markdown_artifact,
+    create_table_artifact,
+)
 from prefect.logging import get_run_logger
+from prefect.runtime import flow_run
 
 from flows.brief_data import collect_brief
 from flows.collect import CollectContext, collect_source
 from flows.fetch import PROJECT_URL
 from flows.inbox import process_inbox
-from flows.load import load_seeds
+from flows.load import load_seeds, record_brief
 from flows.render import render_brief
+from flows.snapshot import publish_snapshot
 from flows.sources import RegistryError, Source, load_registry
 from flows.transform import build_warehouse, enforce_blocking, run_checks
 
@@ -113,7 +119,30 @@ def render_task(warehouse_path: Path, out_dir: Path, as_of: date, warnings: list
                       for h in data.headlines],
         "findings": len(data.findings),
         "warnings": data.warnings,
+        "generated_at": data.generated_at.isoformat(),
+        "as_of": as_of.isoformat(),
+        "is_first": not data.changes.has_previous,
+        "new_releases": [
+            {"release": r["release_id"], "title": r["title"], "publisher": r["publisher"],
+             "published_on": r["published_on"].isoformat(), "figures": r["figure_count"]}
+            for r in (data.changes.new_releases if data.changes.has_previous else data.releases)
+        ],
     }
+
+
+@task(name="record brief")
+def record_brief_task(warehouse_path: Path, rendered: dict[str, Any]) -> None:
+    """Remember the brief and the releases it knew, so the next one says what changed."""
+    record_brief(warehouse_path, rendered["generated_at"], rendered["as_of"], rendered["pdf"],
+                 flow_run.get_id())
+
+
+@task(name="publish snapshot")
+def publish_task(warehouse_path: Path, snapshot_path: Path) -> str:
+    """Publish the analysts' read-only copy of the warehouse, atomically."""
+    path = publish_snapshot(warehouse_path, snapshot_path)
+    get_run_logger().info("snapshot published to %s", path)
+    return str(path)
 
 
 @task(name="summarise run")
@@ -127,3 +156,9 @@ def summary_task(rendered: dict[str, Any], findings: list[dict[str, Any]]) -> No
         lines += ["", "## Warnings"] + [f"- {w}" for w in rendered["warnings"]]
     create_markdown_artifact(key="barometer-brief", markdown="\n".join(lines),
                              description="Headline figures, findings and the brief's path")
+    create_table_artifact(
+        key="barometer-new-releases", table=rendered["new_releases"] or [{"release": "none"}],
+        description=("Releases in the first brief" if rendered["is_first"]
+                     else "Releases new since the previous brief"))
+    create_link_artifact(key="barometer-brief-pdf", link=Path(rendered["pdf"]).as_uri(),
+                         link_text=Path(rendered["pdf"]).name, description="The brief (PDF)")

@@ -1,0 +1,39 @@
+"""The analysts' copy: a read-only snapshot of the warehouse, published atomically after a run.
+
+DuckDB lets one process hold a file while it writes, readers included, so analysts never open
+the live warehouse. Each successful run copies it, in a storage format older DuckDB versions
+can read, beside the snapshot, then renames the copy into place. An analyst's open connection
+keeps reading the file it opened; a new connection sees the new data.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+from flows import sqlrunner
+
+# The storage format of the snapshot (sql/load/snapshot_attach_target.sql): readable by DuckDB
+# 1.0 and newer, so an analyst's duckdb CLI from PyPI opens it (tested with duckdb-cli 1.5.6).
+SNAPSHOT_STORAGE_VERSION = "v1.0.0"
+
+
+def publish_snapshot(db_path: Path, snapshot_path: Path) -> Path:
+    """Copy the warehouse to a new file beside the snapshot, then rename it into place."""
+    snapshot_path.parent.mkdir(parents=True, exist_ok=True)
+    partial = snapshot_path.with_name(f".{snapshot_path.name}.partial")
+    for leftover in (partial, partial.with_name(partial.name + ".wal")):
+        leftover.unlink(missing_ok=True)  # from a run killed while copying
+    try:
+        with duckdb.connect() as con:
+            sqlrunner.execute(con, "load/snapshot_attach_source", [str(db_path)])
+            sqlrunner.execute(con, "load/snapshot_attach_target", [str(partial)])
+            sqlrunner.execute(con, "load/snapshot_copy")
+            sqlrunner.execute(con, "load/snapshot_detach_target")
+        os.chmod(partial, 0o444)
+        os.replace(partial, snapshot_path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return snapshot_path

@@ -1,0 +1,2 @@
+-- Detaches the snapshot, which checkpoints it: the file is complete once this returns.
+detach snapshot

@@ -1,0 +1,176 @@
+"""Analysts query a published snapshot while runs go on; every brief is kept, with what changed.
+
+Two runs of the real flow on the session's Prefect test server. Between them an analyst, in
+another process, holds a read-only connection to the snapshot; the second run brings a new
+release through the inbox.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from flows.pipeline import barometer_brief
+from flows.render import LATEST_NAME
+from tests.conftest import copy_seeds
+from tests.pdf import pdf_text
+
+pytestmark = pytest.mark.e2e
+
+AS_OF = date(2025, 7, 1)
+# A saved page as an analyst would drop it; its numbers are invented for the test.
+NEW_PAGE = ("---\npublisher: yiwu_fabu\npublished_on: 2025-06-28\n---\n"
+            "今年1-5月，义乌市进出口总值2801.3亿元，同比增长21.5%。\n")
+ANALYST = """
+import sys, duckdb
+path = sys.argv[1]
+con = duckdb.connect(path, read_only=True)
+count = "select count(*) from figure_vintages where metric_id = 'yiwu.trade.total'"
+print(con.execute(count).fetchone()[0], flush=True)
+for line in sys.stdin:
+    if line.strip() == "reconnect":
+        con.close()
+        con = duckdb.connect(path, read_only=True)
+    print(con.execute(count).fetchone()[0], flush=True)
+"""
+
+
+class Analyst:
+    """Another process with a read-only DuckDB connection open on the snapshot."""
+
+    def __init__(self, snapshot: Path):
+        self.proc = subprocess.Popen([sys.executable, "-c", ANALYST, str(snapshot)],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.first = self._read()
+
+    def _read(self) -> int:
+        line = self.proc.stdout.readline()
+        assert line, "the analyst's process died"
+        return int(line)
+
+    def ask(self, command: str = "query") -> int:
+        self.proc.stdin.write(command + "\n")
+        self.proc.stdin.flush()
+        return self._read()
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def two_runs(prefect_server, tmp_path_factory) -> dict:
+    folder = tmp_path_factory.mktemp("snapshot")
+    inbox = folder / "inbox"
+    inbox.mkdir()
+    kwargs = {"warehouse_path": folder / "w.duckdb", "out_dir": folder / "briefs",
+              "seeds_dir": copy_seeds(folder / "seeds"), "inbox_dir": inbox,
+              "snapshot_path": folder / "snapshot" / "barometer.duckdb", "as_of": AS_OF}
+    first = barometer_brief(**kwargs, return_state=True)
+    first_bytes = first.result().read_bytes()
+    analyst = Analyst(kwargs["snapshot_path"])
+    (inbox / "yiwu-2025-06-28.txt").write_text(NEW_PAGE, encoding="utf-8")
+    try:
+        second = barometer_brief(**kwargs, return_state=True)
+        during = analyst.ask()
+        after = analyst.ask("reconnect")
+    finally:
+        analyst.close()
+    return {"folder": folder, "first": first, "second": second, "first_bytes": first_bytes,
+            "before": analyst.first, "during": during, "after": after, **kwargs}
+
+
+def test_the_analyst_keeps_reading_during_a_run_and_sees_new_data_after_reconnecting(
+        two_runs) -> None:
+    assert two_runs["second"].is_completed()
+    assert (two_runs["before"], two_runs["during"], two_runs["after"]) == (0, 0, 1)
+
+
+def test_the_snapshot_is_read_only_and_complete(two_runs) -> None:
+    import duckdb
+
+    snapshot = two_runs["snapshot_path"]
+    assert not (snapshot.stat().st_mode & 0o222)
+    assert sorted(p.name for p in snapshot.parent.iterdir()) == [snapshot.name]
+    with duckdb.connect(str(snapshot), read_only=True) as con:
+        views = {r[0] for r in con.execute(
+            "select view_name from duckdb_views() where not internal").fetchall()}
+        value = con.execute("select value from figures_as_of(date '2025-07-01') where "
+                            "metric_id = 'yiwu.trade.total' and period_kind = 'ytd' "
+                            "and not is_derived").fetchall()
+    assert {"figures", "figure_vintages", "revisions", "stale_metrics", "fetch_log"} <= views
+    assert value == [(280.13e9,)]
+
+
+def test_the_snapshot_opens_in_the_duckdb_cli_from_pypi(two_runs) -> None:
+    cli = Path(sys.executable).parent / "duckdb"
+    result = subprocess.run(
+        [str(cli), "-readonly", "-csv", str(two_runs["snapshot_path"]), "-c",
+         "select value from figures_as_of(date '2025-07-01') "
+         "where metric_id = 'yiwu.trade.total' and period_kind = 'ytd' and not is_derived"],
+        capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["value", "280130000000.0"]
+
+
+def test_every_brief_is_kept_and_latest_is_the_newest(two_runs) -> None:
+    briefs = two_runs["out_dir"]
+    first, second = two_runs["first"].result(), two_runs["second"].result()
+    assert (first.name, second.name) == ("2025-07-01-brief.pdf", "2025-07-01-brief-2.pdf")
+    assert first.read_bytes() == two_runs["first_bytes"]
+    assert (briefs / LATEST_NAME).read_bytes() == second.read_bytes()
+    assert sorted(p.name for p in briefs.iterdir()) == [
+        "2025-07-01-brief-2.pdf", "2025-07-01-brief.pdf", LATEST_NAME]
+
+
+def test_the_briefs_say_what_changed(two_runs) -> None:
+    first = pdf_text(two_runs["first"].result())
+    second = pdf_text(two_runs["second"].result())
+    assert "This is the first brief: there is nothing to compare with yet." in first
+    assert "1 new release, 1 figure reported for the first time, 0 revisions" in second
+    assert "New figure: Yiwu's total imports and exports, Jan–May 2025: 280.13 billion yuan " \
+           "(2801.3亿) (+21.5%)" in second
+
+
+def test_status_names_the_runs_the_briefs_and_the_snapshot(two_runs) -> None:
+    from flows.status import gather_status
+
+    status = gather_status(two_runs["snapshot_path"], two_runs["out_dir"], limit=10)
+    assert status.runs_error is None
+    ids = {str(two_runs[k].state_details.flow_run_id) for k in ("first", "second")}
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        names = {client.read_flow_run(i).name for i in ids}
+    mine = [r for r in status.runs if r["name"] in names]
+    assert [r["state"] for r in mine] == ["Completed", "Completed"]
+    assert status.latest_brief == two_runs["out_dir"] / LATEST_NAME
+    assert [Path(b["pdf_path"]).name for b in status.briefs] == [
+        "2025-07-01-brief-2.pdf", "2025-07-01-brief.pdf"]
+    assert status.snapshot == two_runs["snapshot_path"]
+
+
+def test_a_failing_check_fails_the_run_and_keeps_the_previous_brief_and_snapshot(
+        prefect_server, tmp_path: Path) -> None:
+    import duckdb
+
+    kwargs = {"warehouse_path": tmp_path / "w.duckdb", "out_dir": tmp_path / "briefs",
+              "seeds_dir": copy_seeds(tmp_path / "seeds"),
+              "snapshot_path": tmp_path / "snapshot" / "barometer.duckdb", "as_of": AS_OF}
+    assert barometer_brief(**kwargs, return_state=True).is_completed()
+    latest = (kwargs["out_dir"] / LATEST_NAME).read_bytes()
+    snapshot = kwargs["snapshot_path"].read_bytes()
+    with duckdb.connect(str(kwargs["warehouse_path"])) as con:  # written past the loader
+        con.execute("update core.observations set unit = 'dollars' where seq = 1")
+    failed = barometer_brief(**kwargs, return_state=True)
+    assert failed.is_failed()
+    with pytest.raises(Exception, match=r"No brief was rendered\. Correct the release"):
+        failed.result()
+    assert (kwargs["out_dir"] / LATEST_NAME).read_bytes() == latest
+    assert kwargs["snapshot_path"].read_bytes() == snapshot
+    assert sorted(p.name for p in kwargs["out_dir"].iterdir()) == [
+        "2025-07-01-brief.pdf", LATEST_NAME]
