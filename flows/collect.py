@@ -46,6 +46,7 @@ class SourceReport:
     unchanged: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    retries: list[str] = field(default_factory=list)
 
     @property
     def is_ok(self) -> bool:
@@ -144,6 +145,9 @@ def collect_url(ctx: CollectContext, source: Source, url: str, kind: str,
     kwargs = {"sleep": ctx.sleep} if ctx.sleep else {}
     result = fetch(url, policy_for(source, ctx.contact, content_types), validators, **kwargs)
     report.requests += len(result.attempts)
+    report.retries += [
+        f"{a.url}: attempt {n} got {a.status or a.error}; retried"
+        for n, a in enumerate(result.attempts, start=1) if a.outcome == "retry"]
     archived = None
     if result.outcome == "fetched" and result.body is not None:
         # Archive before parsing: whatever happens next, the payload can be read again.

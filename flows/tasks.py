@@ -79,6 +79,8 @@ def collect_task(warehouse_path: Path, raw_dir: Path, source: Source, run_id: st
     logger.info("source %s: %d request(s), %d not modified, %d new payload(s), %d seen before, "
                 "%d release(s) loaded", source.id, report.requests, report.not_modified,
                 report.payloads_new, report.payloads_seen, len(report.loaded))
+    for line in report.retries:  # retries show in the run's log, one line each
+        logger.info("source %s: %s", source.id, line)
     for line in report.warnings():
         logger.warning("%s", line)
     return report.warnings()

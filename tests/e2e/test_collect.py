@@ -160,6 +160,7 @@ def test_500_then_200_is_retried_and_loaded_once(loopback: LoopbackServer,
                                    "order by attempt")
     assert [(r["attempt"], r["status"], r["outcome"]) for r in log] == [
         (1, 500, "retry"), (2, 200, "ok")]
+    assert report.retries == [f"{loopback.url('/zh.html')}: attempt 1 got 500; retried"]
 
 
 def test_404_is_not_retried_and_the_other_sources_still_load(

@@ -174,3 +174,51 @@ def test_a_failing_check_fails_the_run_and_keeps_the_previous_brief_and_snapshot
     assert kwargs["snapshot_path"].read_bytes() == snapshot
     assert sorted(p.name for p in kwargs["out_dir"].iterdir()) == [
         "2025-07-01-brief.pdf", LATEST_NAME]
+
+
+def test_a_run_killed_while_writing_its_brief_leaves_the_previous_one_intact(
+        prefect_server, tmp_path: Path) -> None:
+    """Kill -9 a run in the middle of writing its PDF (its partial file is made a FIFO, so the
+    test sees the first bytes arrive and kills the writer right then)."""
+    import contextlib
+    import os
+    import signal
+    import time
+
+    from prefect.settings import PREFECT_API_URL
+
+    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(),
+           "BAROMETER_WAREHOUSE_PATH": str(tmp_path / "w.duckdb"),
+           "BAROMETER_BRIEFS_DIR": str(tmp_path / "briefs"),
+           "BAROMETER_SEEDS_DIR": str(copy_seeds(tmp_path / "seeds")),
+           "BAROMETER_INBOX_DIR": str(tmp_path / "inbox"),
+           "BAROMETER_SNAPSHOT_PATH": str(tmp_path / "snapshot" / "barometer.duckdb")}
+    command = [sys.executable, "-m", "flows.cli", "run", "--no-collect", "--as-of", "2025-07-01"]
+    first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300,
+                           check=False)
+    assert first.returncode == 0, first.stderr
+    briefs = tmp_path / "briefs"
+    good = {p.name: p.read_bytes() for p in briefs.iterdir()}
+    snapshot = (tmp_path / "snapshot" / "barometer.duckdb").read_bytes()
+    fifo = briefs / ".2025-07-01-brief-2.pdf.partial"
+    os.mkfifo(fifo)
+    run = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, start_new_session=True)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        deadline = time.monotonic() + 240
+        received = b""
+        while not received and time.monotonic() < deadline and run.poll() is None:
+            with contextlib.suppress(BlockingIOError):
+                received = os.read(reader, 1024)
+            time.sleep(0.02)
+        assert received.startswith(b"%PDF"), "the run never started writing its brief"
+        os.killpg(run.pid, signal.SIGKILL)
+        run.wait(timeout=30)
+    finally:
+        os.close(reader)
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+    fifo.unlink()
+    assert {p.name: p.read_bytes() for p in briefs.iterdir()} == good
+    assert (tmp_path / "snapshot" / "barometer.duckdb").read_bytes() == snapshot
