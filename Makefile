@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-zenhei fonts-dejavu-core poppler-utils
 
 .DEFAULT_GOAL := help
-.PHONY: help system-deps venv brief test lint clean
+.PHONY: help system-deps venv brief serve test lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -39,6 +39,9 @@ venv: $(STAMP) ## create .venv and install the project with its test extras
 
 brief: system-deps venv ## set up, run the pipeline once, print the PDF's path
 	@$(BIN)/barometer run
+
+serve: system-deps venv ## serve the weekly schedule on a local Prefect server until Ctrl-C (INTERVAL=60 to try)
+	@$(BIN)/barometer serve $(if $(INTERVAL),--interval $(INTERVAL))
 
 test: system-deps venv ## run the whole test suite (unit + end-to-end)
 	$(BIN)/pytest

@@ -94,6 +94,51 @@ def status(
 
 
 @app.command()
+def query(
+    sql: Annotated[str, typer.Argument(help="One read-only statement, e.g. 'from figures'.")],
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV with a header line.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array of objects.")] = False,
+    snapshot: Annotated[Path | None, typer.Option(
+        "--snapshot", help="DuckDB file to read (default: the published snapshot).")] = None,
+) -> None:
+    """Run one read-only query on the published snapshot and print the rows (docs/querying.md)."""
+    from flows.query import QueryError, format_csv, format_json, render_table, run_query
+
+    if as_csv and as_json:
+        typer.echo("error: choose one of --csv and --json", err=True)
+        raise typer.Exit(2)
+    path = (snapshot or load_settings().snapshot_path).resolve()
+    try:
+        columns, rows = run_query(path, sql)
+    except QueryError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    if as_csv:
+        typer.echo(format_csv(columns, rows), nl=False)
+    elif as_json:
+        typer.echo(format_json(columns, rows))
+    else:
+        from rich.console import Console
+
+        Console().print(render_table(columns, rows))
+
+
+@app.command()
+def serve(
+    interval: Annotated[float | None, typer.Option(
+        "--interval", help="Run every SECONDS instead of the cron schedule (to try it out).")]
+    = None,
+) -> None:
+    """Serve the scheduled brief (default Monday 08:00 Asia/Shanghai) until Ctrl-C or SIGTERM.
+
+    Starts a local Prefect server on 127.0.0.1 when PREFECT_API_URL is not set
+    (docs/scheduling.md)."""
+    from flows.serve import serve_with_local_server
+
+    serve_with_local_server(load_settings(), interval_seconds=interval)
+
+
+@app.command()
 def extract(
     file: Annotated[Path, typer.Argument(help="A press release saved as .txt or .html.",
                                          exists=True, dir_okay=False, readable=True)],

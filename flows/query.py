@@ -1,0 +1,218 @@
+"""Ad-hoc, read-only queries on the analysts' snapshot: `barometer query "SQL"`.
+
+Analysts query the snapshot each successful run publishes, never the live warehouse: DuckDB
+lets one process hold a file while it writes, readers included. The snapshot is opened with
+read_only=True, so a write would fail anyway; check_read_only exists to say why, and what to
+do instead, before DuckDB answers with a bare error.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+import re
+import uuid
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from rich.markup import escape
+from rich.table import Table
+
+# Shown with every DuckDB error: the views are documented in the database itself.
+LIST_VIEWS_SQL = "select view_name, comment from duckdb_views() where not internal"
+
+CHANGE_DATA_HINT = (
+    "use the pipeline (`barometer run`) or the inbox (warehouse/inbox/, docs/inbox.md) "
+    "to change data"
+)
+
+# PRAGMAs that only report on the database; every other PRAGMA changes a setting
+# (enable_profiling, threads=…, …) and is refused.
+READ_ONLY_PRAGMAS = frozenset({
+    "table_info", "show", "show_tables", "show_tables_expanded", "show_databases",
+    "database_list", "database_size", "storage_info", "metadata_info", "version",
+    "platform", "functions", "collations", "user_agent",
+})
+
+_PRAGMA_NAME = re.compile(r"\s*pragma\s+([a-z_][a-z0-9_]*)\s*(\(|;|$)", re.IGNORECASE)
+# Peels `explain [analyze]` off an EXPLAIN statement, so the statement it explains (or, with
+# analyze, runs) can be classified by DuckDB in turn.
+_EXPLAIN_PREFIX = re.compile(r"\s*explain(\s+analyze)?\s+", re.IGNORECASE)
+
+
+class QueryError(ValueError):
+    """A query that cannot run: the message says what happened and what to do."""
+
+
+def _refuse(kind: str, detail: str = "") -> QueryError:
+    """The refusal for a statement that writes or changes state."""
+    extra = f" {detail}" if detail else ""
+    return QueryError(
+        f"barometer query only reads; this is a {kind} statement, which writes or changes "
+        f"state.{extra} Run a SELECT (or DESCRIBE / SHOW / SUMMARIZE) instead, and "
+        f"{CHANGE_DATA_HINT}."
+    )
+
+
+def _statements(sql: str) -> list[Any]:
+    """DuckDB's own parse of sql into statements; a syntax error becomes a QueryError."""
+    try:
+        return duckdb.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise QueryError(f"DuckDB could not parse the query: {exc}") from exc
+
+
+def _check_statement(statement: Any) -> None:
+    """Refuse one parsed statement unless it only reads."""
+    kind = statement.type
+    if kind == duckdb.StatementType.SELECT:
+        return  # includes DESCRIBE, SHOW, SUMMARIZE, VALUES, FROM-first and PIVOT … IN (…)
+    if kind == duckdb.StatementType.EXPLAIN:
+        # EXPLAIN ANALYZE runs its statement, so the explained statement must read too.
+        inner = _EXPLAIN_PREFIX.sub("", statement.query, count=1)
+        parsed = _statements(inner) if inner != statement.query else []
+        if len(parsed) != 1 or parsed[0].type != duckdb.StatementType.SELECT:
+            raise _refuse("EXPLAIN", "Only EXPLAIN [ANALYZE] SELECT … is allowed.")
+        return
+    if kind == duckdb.StatementType.PRAGMA:
+        match = _PRAGMA_NAME.match(statement.query)
+        if match and match.group(1).lower() in READ_ONLY_PRAGMAS:
+            return
+        raise _refuse("PRAGMA", "Only reporting pragmas (table_info, show_tables, "
+                                "database_size, …) are allowed.")
+    if kind == duckdb.StatementType.MULTI:
+        # A PIVOT without an IN list runs as several statements; listing the values keeps
+        # it one SELECT.
+        raise _refuse("multi-statement PIVOT",
+                      "Write the pivot values out: PIVOT … ON column IN ('a', 'b') ….")
+    if kind == duckdb.StatementType.CALL:
+        raise _refuse("CALL", "CHECKPOINT is a CALL; for a table function use "
+                              "SELECT * FROM pragma_table_info('figures').")
+    raise _refuse(kind.name)
+
+
+def check_read_only(sql: str) -> None:
+    """Raise QueryError unless sql is exactly one statement that only reads."""
+    statements = _statements(sql)
+    if not statements:
+        raise QueryError("The query is empty: pass one SELECT statement, e.g. 'from figures'.")
+    if len(statements) > 1:
+        # One statement per call keeps the result (columns, rows) unambiguous.
+        kinds = ", ".join(s.type.name for s in statements)
+        for statement in statements:
+            _check_statement(statement)  # a write among them gets the write message
+        raise QueryError(
+            f"barometer query runs one statement at a time; got {len(statements)} ({kinds}). "
+            "Run them one by one."
+        )
+    _check_statement(statements[0])
+
+
+def run_query(
+    snapshot: Path, sql: str, params: list[Any] | None = None
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run one read-only statement on the snapshot; return its column names and rows."""
+    check_read_only(sql)
+    if not snapshot.is_file():
+        raise QueryError(
+            f"No snapshot at {snapshot}: run `barometer run` (or `make brief`) first; each "
+            "successful run publishes it. Another path: --snapshot PATH or "
+            "BAROMETER_SNAPSHOT_PATH."
+        )
+    try:
+        con = duckdb.connect(str(snapshot), read_only=True)
+    except duckdb.Error as exc:
+        raise QueryError(
+            f"Could not open {snapshot} read-only: {exc}. Open the published snapshot, not "
+            "the live warehouse file, which the pipeline holds while it writes."
+        ) from exc
+    try:
+        cursor = con.execute(sql, params or [])
+        if cursor.description is None:
+            return [], []
+        columns = [d[0] for d in cursor.description]
+        return columns, cursor.fetchall()
+    except duckdb.Error as exc:
+        raise QueryError(
+            f"{exc}\nList the views and what they hold with: {LIST_VIEWS_SQL}"
+        ) from exc
+    finally:
+        con.close()
+
+
+def _json_value(value: Any) -> Any:
+    """A value JSON can hold: dates as ISO strings, decimals as numbers, NaN as null."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None  # JSON has no NaN or infinity
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return None
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dt.date | dt.time):  # datetime is a date
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_value(v) for v in value]
+    if isinstance(value, bytes | bytearray):
+        return value.hex()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return str(value)
+
+
+def _text(value: Any) -> str:
+    """A value as one CSV or table cell: ISO dates, empty for NULL."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dict | list):
+        return json.dumps(_json_value(value), ensure_ascii=False)
+    return str(value)
+
+
+def format_csv(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """Rows as CSV with a header line; NULL is an empty field, dates ISO."""
+    out = io.StringIO()
+    # "\n", not csv's default "\r\n": the output is piped to files and Unix tools.
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([_text(v) for v in row] for row in rows)
+    return out.getvalue()
+
+
+def format_json(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """Rows as a JSON array of objects keyed by column name."""
+    records = [
+        {col: _json_value(v) for col, v in zip(columns, row, strict=True)} for row in rows
+    ]
+    # ensure_ascii=False keeps Chinese quotes readable (海关总署, not \\u6d77…).
+    return json.dumps(records, ensure_ascii=False, indent=2)
+
+
+def render_table(
+    columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None
+) -> Table:
+    """Rows as a rich table for the terminal; numbers right-aligned, NULL dimmed."""
+    table = Table(title=title, caption=f"{len(rows)} row{'s' if len(rows) != 1 else ''}")
+    for i, col in enumerate(columns):
+        numeric = any(
+            isinstance(row[i], int | float | Decimal) and not isinstance(row[i], bool)
+            for row in rows
+        )
+        table.add_column(col, justify="right" if numeric else "left")
+    for row in rows:
+        # escape: a quote with [brackets] must print as written, not as rich markup.
+        table.add_row(*("[dim]NULL[/dim]" if v is None else escape(_text(v)) for v in row))
+    return table

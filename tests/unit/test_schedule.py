@@ -1,0 +1,82 @@
+"""The weekly schedule: when it fires (Prefect's own cron class) and what the deployment says."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+from prefect.client.schemas.objects import ConcurrencyLimitStrategy
+from prefect.client.schemas.schedules import CronSchedule, IntervalSchedule
+
+from flows.serve import DEPLOYMENT_NAME, build_deployment, deployment_parameters, next_run_times
+from flows.settings import Settings
+
+SHANGHAI = timezone(timedelta(hours=8))
+CRON, TZ = "0 8 * * 1", "Asia/Shanghai"
+
+
+def test_settings_default_to_monday_eight_in_shanghai() -> None:
+    settings = Settings()
+    assert (settings.schedule_cron, settings.schedule_timezone) == (CRON, TZ)
+
+
+def test_next_three_runs_are_mondays_at_eight_shanghai_time() -> None:
+    runs = next_run_times(CRON, TZ, datetime(2026, 11, 28, tzinfo=UTC), 3)
+    assert runs == [
+        datetime(2026, 11, 30, 8, tzinfo=SHANGHAI),
+        datetime(2026, 12, 7, 8, tzinfo=SHANGHAI),
+        datetime(2026, 12, 14, 8, tzinfo=SHANGHAI),
+    ]
+    # Monday 08:00 in Shanghai is Monday 00:00 UTC.
+    assert runs[0] == datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
+    assert all(r.utcoffset() == timedelta(hours=8) and r.weekday() == 0 for r in runs)
+
+
+def test_friday_evening_utc_still_lands_on_monday() -> None:
+    # Sunday 23:59:59 UTC is already Monday 07:59:59 in Shanghai: one second before the run.
+    assert next_run_times(CRON, TZ, datetime(2026, 11, 29, 23, 59, 59, tzinfo=UTC), 1) == [
+        datetime(2026, 11, 30, 8, tzinfo=SHANGHAI)]
+    # Friday evening UTC (Saturday morning in Shanghai) waits for that same Monday.
+    assert next_run_times(CRON, TZ, datetime(2026, 11, 27, 20, tzinfo=UTC), 1) == [
+        datetime(2026, 11, 30, 8, tzinfo=SHANGHAI)]
+
+
+def test_a_run_time_itself_is_not_next() -> None:
+    monday = datetime(2026, 11, 30, 0, 0, tzinfo=UTC)
+    assert next_run_times(CRON, TZ, monday, 1) == [datetime(2026, 12, 7, 8, tzinfo=SHANGHAI)]
+
+
+def test_deployment_carries_cron_timezone_limit_and_parameters() -> None:
+    params = {"warehouse_path": "/data/w.duckdb", "out_dir": "/data/briefs", "table_rows": 40}
+    deployment = build_deployment(CRON, TZ, parameters=params)
+    assert deployment.name == DEPLOYMENT_NAME
+    assert deployment.flow_name == "barometer-brief"
+    assert deployment.entrypoint == "flows.pipeline.barometer_brief"
+    [schedule] = deployment.schedules
+    assert isinstance(schedule.schedule, CronSchedule)
+    assert (schedule.schedule.cron, schedule.schedule.timezone) == (CRON, TZ)
+    assert schedule.active
+    assert deployment.concurrency_limit == 1
+    assert deployment.concurrency_options.collision_strategy == ConcurrencyLimitStrategy.CANCEL_NEW
+    assert deployment.parameters == params
+    assert deployment.paused is False
+
+
+def test_interval_deployment_for_trying_it_out() -> None:
+    deployment = build_deployment(CRON, TZ, parameters={}, interval_seconds=5)
+    [schedule] = deployment.schedules
+    assert isinstance(schedule.schedule, IntervalSchedule)
+    assert schedule.schedule.interval == timedelta(seconds=5)
+    assert deployment.concurrency_limit == 1
+
+
+def test_parameters_are_absolute_path_strings(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    settings = Settings(warehouse_path=Path("w.duckdb"), briefs_dir=Path("briefs"))
+    params = deployment_parameters(settings)
+    assert params["warehouse_path"] == str(tmp_path / "w.duckdb")
+    assert params["out_dir"] == str(tmp_path / "briefs")
+    assert all(isinstance(params[k], str) and Path(params[k]).is_absolute() for k in (
+        "warehouse_path", "out_dir", "seeds_dir", "sources_path", "inbox_dir", "snapshot_path"))
+    assert "as_of" not in params  # each run reports what is known on its own day
+    assert "raw_dir" not in params
