@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-zenhei fonts-dejavu-core poppler-utils
 
 .DEFAULT_GOAL := help
-.PHONY: help system-deps venv brief serve test lint clean
+.PHONY: help system-deps venv brief serve test bench lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ serve: system-deps venv ## serve the weekly schedule on a local Prefect server u
 
 test: system-deps venv ## run the whole test suite (unit + end-to-end)
 	$(BIN)/pytest
+
+bench: system-deps venv ## benchmarks at 100/1,000/10,000 synthetic releases; writes docs/benchmarks.md
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lint: venv ## ruff
 	$(BIN)/ruff check .

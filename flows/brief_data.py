@@ -57,19 +57,19 @@ class BriefData:
     shares: list[Row]
     cross_checks: list[Row]
     findings: list[Row]
+    finding_count: int
     releases: list[Row]
+    release_count: int
     revisions: list[Row]
     unmatched: list[Row]
     changes: Changes
     charts: list[Chart]
     figures_csv: str
     vintages_csv: str
+    latest_release_on: date | None = None
+    findings_csv: str = ""
+    releases_csv: str = ""
     warnings: list[str] = field(default_factory=list)
-
-    @property
-    def latest_release_on(self) -> date | None:
-        """Publication date of the newest release the brief draws on."""
-        return max((r["published_on"] for r in self.releases), default=None)
 
 
 def _figure_text(row: Row) -> str:
@@ -224,7 +224,7 @@ def build_charts(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Chart]:
 def collect_changes(con: duckdb.DuckDBPyConnection, as_of: date, table_rows: int) -> Changes:
     """New releases, first-time figures and revisions since the previous brief; stale metrics."""
     previous = sqlrunner.fetch_dicts(con, "queries/brief_previous")
-    stale = sqlrunner.fetch_dicts(con, "queries/brief_stale_metrics", [as_of])
+    stale = sqlrunner.fetch_dicts(con, "queries/brief_stale_metrics", [as_of])[:table_rows]
     if not previous:
         return Changes(None, [], [], [], stale)
     known = list(previous[0]["release_ids"])
@@ -251,6 +251,8 @@ def collect_brief(db_path: Path, as_of: date, generated_at: datetime,
 
         figures = fetch("brief_figures")
         vintages = fetch("brief_vintages")
+        findings = fetch("brief_findings")
+        releases = fetch("brief_releases")  # newest first
         data = BriefData(
             as_of=as_of,
             generated_at=generated_at,
@@ -261,14 +263,20 @@ def collect_brief(db_path: Path, as_of: date, generated_at: datetime,
             cagr=[word_cagr(r) for r in fetch("brief_cagr")[:table_rows]],
             shares=[word_share(r) for r in fetch("brief_shares")],
             cross_checks=[word_cross_check(r) for r in fetch("brief_cross_checks")[:table_rows]],
-            findings=fetch("brief_findings"),
-            releases=fetch("brief_releases"),
+            # Most severe first; the brief shows a bounded list, the CSVs carry every one.
+            findings=findings[:table_rows],
+            finding_count=len(findings),
+            releases=releases[:table_rows],
+            release_count=len(releases),
+            latest_release_on=releases[0]["published_on"] if releases else None,
             revisions=[word_revision(r) for r in fetch("brief_revisions")[:table_rows]],
             unmatched=fetch("brief_unmatched"),
             changes=collect_changes(con, as_of, table_rows),
             charts=build_charts(con, as_of),
             figures_csv=_csv(figures, FIGURE_CSV_COLUMNS),
             vintages_csv=_csv(vintages, list(vintages[0]) if vintages else ["metric_id"]),
+            findings_csv=_csv(findings, list(findings[0]) if findings else ["severity"]),
+            releases_csv=_csv(releases, list(releases[0]) if releases else ["release_id"]),
         )
     data.warnings.extend(warnings or [])
     if not data.releases:

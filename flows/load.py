@@ -1,17 +1,31 @@
-"""Write reference data and releases into the warehouse: idempotent, one transaction a release."""
+"""Write reference data and releases into the warehouse: idempotent, in bulk, all or nothing.
+
+A payload (a CSV, a feed item, an inbox file) is loaded in one transaction. The curated seeds
+are validated release by release in Python, then every good one is inserted in one bulk
+transaction; a release refused is recorded and the others still load. A release file whose
+bytes are already loaded is skipped before it is parsed, so a rerun with nothing new is cheap.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from flows import sqlrunner
-from flows.release_files import ParsedRelease, ReleaseError, read_release, release_paths
+from flows.bulk_insert import BulkFile, insert_batch
+from flows.release_files import (
+    ParsedRelease,
+    ReleaseError,
+    read_release,
+    release_paths,
+    sha256_of,
+)
 
 
 @dataclass
@@ -21,6 +35,11 @@ class LoadSummary:
     loaded: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     rejected: list[ReleaseError] = field(default_factory=list)
+
+
+def _iso(day: date | None) -> str | None:
+    """A date as the bulk file carries it."""
+    return None if day is None else day.isoformat()
 
 
 def _float(value: Any) -> float | None:
@@ -43,10 +62,27 @@ def load_reference(con: duckdb.DuckDBPyConnection, seeds_dir: Path) -> None:
         ) from exc
 
 
-def validate_against_reference(con: duckdb.DuckDBPyConnection, parsed: ParsedRelease) -> None:
+@dataclass(frozen=True)
+class Reference:
+    """The known metrics (with their units) and publishers, read once per load."""
+
+    units: dict[str, str]
+    publishers: frozenset[str]
+
+    @classmethod
+    def read(cls, con: duckdb.DuckDBPyConnection) -> Reference:
+        units = {r["metric_id"]: r["unit"]
+                 for r in sqlrunner.fetch_dicts(con, "load/metric_units")}
+        publishers = frozenset(
+            r["publisher_id"] for r in sqlrunner.fetch_dicts(con, "load/publisher_ids"))
+        return cls(units, publishers)
+
+
+def validate_against_reference(con: duckdb.DuckDBPyConnection, parsed: ParsedRelease,
+                               reference: Reference | None = None) -> None:
     """Refuse a release that names an unknown metric or publisher, or the wrong unit."""
-    units = {r["metric_id"]: r["unit"] for r in sqlrunner.fetch_dicts(con, "load/metric_units")}
-    publishers = {r["publisher_id"] for r in sqlrunner.fetch_dicts(con, "load/publisher_ids")}
+    ref = reference or Reference.read(con)
+    units, publishers = ref.units, ref.publishers
     rel = parsed.release
     problems = []
     if rel.publisher_id not in publishers:
@@ -68,7 +104,7 @@ def release_rows(parsed: ParsedRelease, document_path: str | None) -> tuple[list
     """Turn a parsed release into the parameter rows of its release and observations."""
     rel = parsed.release
     release_row = [
-        rel.release_id, rel.title, rel.publisher_id, rel.published_on, rel.published_on_note,
+        rel.release_id, rel.title, rel.publisher_id, _iso(rel.published_on), rel.published_on_note,
         rel.url, rel.language, rel.retrieved_at, parsed.content_sha256, parsed.claims_sha256,
         document_path, rel.notes,
     ]
@@ -76,12 +112,12 @@ def release_rows(parsed: ParsedRelease, document_path: str | None) -> tuple[list
     for seq, fig in enumerate(rel.figures, start=1):
         span = parsed.quote_span(fig.quote)
         observation_rows.append([
-            rel.release_id, seq, fig.metric_id, fig.period_kind, fig.period_start,
-            fig.period_end, fig.period_text, _float(fig.value), fig.value_as_written,
+            rel.release_id, seq, fig.metric_id, fig.period_kind, _iso(fig.period_start),
+            _iso(fig.period_end), fig.period_text, _float(fig.value), fig.value_as_written,
             fig.multiplier, fig.unit, fig.comparator, fig.qualifier_text,
             _float(fig.rounding_halfwidth), _float(fig.yoy_pct), fig.yoy_comparator,
-            fig.yoy_text, _float(fig.yoy_rounding_halfwidth), fig.reported_by, fig.attributed_on,
-            fig.attributed_text, fig.vintage_status, fig.quote,
+            fig.yoy_text, _float(fig.yoy_rounding_halfwidth), fig.reported_by,
+            _iso(fig.attributed_on), fig.attributed_text, fig.vintage_status, fig.quote,
             span[0] if span else None, span[1] if span else None, fig.note,
         ])
     return release_row, observation_rows
@@ -93,8 +129,8 @@ def unmatched_rows(parsed: ParsedRelease) -> list[list]:
     for seq, fig in enumerate(parsed.release.unmatched, start=1):
         span = parsed.quote_span(fig.quote)
         rows.append([
-            parsed.release.release_id, seq, fig.reason, fig.period_kind, fig.period_start,
-            fig.period_end, fig.period_text, _float(fig.value), fig.value_as_written,
+            parsed.release.release_id, seq, fig.reason, fig.period_kind, _iso(fig.period_start),
+            _iso(fig.period_end), fig.period_text, _float(fig.value), fig.value_as_written,
             fig.multiplier, fig.unit, fig.comparator, fig.qualifier_text, _float(fig.yoy_pct),
             fig.yoy_text, fig.quote, span[0] if span else None, span[1] if span else None,
         ])
@@ -106,11 +142,16 @@ def insert_release_rows(
     unmatched: list[list] | None = None,
 ) -> None:
     """Insert a release, its observations and unmatched figures (the caller owns the commit)."""
-    sqlrunner.execute(con, "load/insert_release", release_row)
-    if observation_rows:
-        sqlrunner.executemany(con, "load/insert_observation", observation_rows)
-    if unmatched:
-        sqlrunner.executemany(con, "load/insert_unmatched", unmatched)
+    insert_batch(con, [release_row], observation_rows, unmatched or [])
+
+
+def _conflict(parsed: ParsedRelease) -> ReleaseError:
+    return ReleaseError(
+        parsed.source,
+        "a release with this id is already loaded with different content; a correction "
+        "or revision is a new release with its own id (its figures become new vintages)",
+        parsed.release.release_id,
+    )
 
 
 def is_loaded(con: duckdb.DuckDBPyConnection, parsed: ParsedRelease) -> bool:
@@ -121,12 +162,7 @@ def is_loaded(con: duckdb.DuckDBPyConnection, parsed: ParsedRelease) -> bool:
         return False
     if stored[0]["claims_sha256"] == parsed.claims_sha256:
         return True
-    raise ReleaseError(
-        parsed.source,
-        "a release with this id is already loaded with different content; a correction "
-        "or revision is a new release with its own id (its figures become new vintages)",
-        rel.release_id,
-    )
+    raise _conflict(parsed)
 
 
 def load_releases(
@@ -141,23 +177,40 @@ def load_releases(
     unchanged: list[str] = []
     con.execute("begin transaction")
     try:
+        reference = Reference.read(con)
+        batch: list[ParsedRelease] = []
         for parsed in releases:
             if is_loaded(con, parsed):
                 unchanged.append(parsed.release.release_id)
                 continue
-            validate_against_reference(con, parsed)
-            release_row, observation_rows = release_rows(parsed, document_path)
-            try:
-                insert_release_rows(con, release_row, observation_rows, unmatched_rows(parsed))
-            except duckdb.Error as exc:
-                raise ReleaseError(parsed.source, f"the warehouse refused it ({exc})",
-                                   parsed.release.release_id) from exc
-            loaded.append(parsed.release.release_id)
+            validate_against_reference(con, parsed, reference)
+            batch.append(parsed)
+        _insert(con, batch, document_path)
+        loaded = [p.release.release_id for p in batch]
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
     return loaded, unchanged
+
+
+def _insert(con: duckdb.DuckDBPyConnection, batch: Sequence[ParsedRelease],
+            document_path: str | None) -> None:
+    """Bulk-insert validated releases (the caller owns the transaction)."""
+    releases, observations, unmatched = [], [], []
+    for parsed in batch:
+        release_row, observation_rows = release_rows(parsed, document_path)
+        releases.append(release_row)
+        observations.extend(observation_rows)
+        unmatched.extend(unmatched_rows(parsed))
+    try:
+        insert_batch(con, releases, observations, unmatched)
+    except duckdb.Error as exc:
+        where = batch[0] if len(batch) == 1 else None
+        raise ReleaseError(
+            where.source if where else f"{len(batch)} releases",
+            f"the warehouse refused it ({exc})",
+            where.release.release_id if where else None) from exc
 
 
 def load_release(
@@ -179,22 +232,70 @@ def record_rejection(con: duckdb.DuckDBPyConnection, error: ReleaseError,
 
 
 def load_seeds(db_path: Path, seeds_dir: Path) -> LoadSummary:
-    """Create the schema, upsert reference seeds and load every curated release."""
+    """Create the schema, upsert reference seeds and load every curated release.
+
+    Files already loaded byte for byte are skipped unparsed. The others are validated one by
+    one (a refused one is recorded, the rest go on), written to a bulk file as they pass, and
+    inserted together in one transaction."""
     summary = LoadSummary()
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(db_path)) as con:
+    with duckdb.connect(str(db_path)) as con, BulkFile() as bulk:
         sqlrunner.apply_layers(con, ["schema"])
         load_reference(con, seeds_dir)
+        stored = {r["release_id"]: r["claims_sha256"]
+                  for r in sqlrunner.fetch_dicts(con, "load/loaded_claims")}
+        by_claims = {sha: release_id for release_id, sha in stored.items()}
+        reference = Reference.read(con)
+        accepted: list[tuple[Path, str]] = []
         for path in release_paths(seeds_dir / "releases"):
+            raw = path.read_bytes()
+            known = by_claims.get(sha256_of(raw))
+            if known is not None:
+                summary.unchanged.append(known)
+                continue
             try:
-                parsed = read_release(path)
-                is_new = load_release(con, parsed, _document_path(parsed, seeds_dir))
+                parsed = read_release(path, raw)
+                if parsed.release.release_id in stored:
+                    raise _conflict(parsed)
+                validate_against_reference(con, parsed, reference)
             except ReleaseError as err:
                 record_rejection(con, err)
                 summary.rejected.append(err)
                 continue
-            (summary.loaded if is_new else summary.unchanged).append(parsed.release.release_id)
+            release_row, observation_rows = release_rows(parsed, _document_path(parsed, seeds_dir))
+            bulk.add(release_row, observation_rows, unmatched_rows(parsed))
+            stored[parsed.release.release_id] = parsed.claims_sha256
+            by_claims[parsed.claims_sha256] = parsed.release.release_id
+            accepted.append((path, parsed.release.release_id))
+        _load_batch(con, bulk, accepted, seeds_dir, summary)
     return summary
+
+
+def _load_batch(con: duckdb.DuckDBPyConnection, bulk: BulkFile,
+                accepted: list[tuple[Path, str]], seeds_dir: Path,
+                summary: LoadSummary) -> None:
+    """Insert the validated seeds in one transaction; should the warehouse refuse the batch,
+    load them one by one, so that only the release it refuses is left out (and recorded)."""
+    if not accepted:
+        return
+    try:
+        con.execute("begin transaction")
+        bulk.insert(con)
+        con.execute("commit")
+    except duckdb.Error:
+        con.execute("rollback")
+    else:
+        summary.loaded.extend(release_id for _, release_id in accepted)
+        return
+    for path, _ in accepted:
+        try:
+            parsed = read_release(path)
+            loaded, _ = load_releases(con, [parsed], _document_path(parsed, seeds_dir))
+        except ReleaseError as err:
+            record_rejection(con, err)
+            summary.rejected.append(err)
+            continue
+        summary.loaded.extend(loaded)
 
 
 def _document_path(parsed: ParsedRelease, seeds_dir: Path) -> str:

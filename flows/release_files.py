@@ -73,9 +73,10 @@ def parse_release_json(raw: bytes, source: Path | str) -> Release:
         raise ReleaseError(source, describe_validation(exc), release_id) from None
 
 
-def read_release(path: Path) -> ParsedRelease:
-    """Parse and validate a release file and its document; raise ReleaseError when it is bad."""
-    raw = path.read_bytes()
+def read_release(path: Path, raw: bytes | None = None) -> ParsedRelease:
+    """Parse and validate a release file (its bytes `raw`, when already read) and its document;
+    raise ReleaseError when it is bad."""
+    raw = path.read_bytes() if raw is None else raw
     release = parse_release_json(raw, path)
     release_id = release.release_id
 

@@ -16,8 +16,15 @@ PeriodKind = Literal["year", "half", "quarter", "month", "ytd", "level"]
 VintageStatus = Literal["preliminary", "revised", "final"]
 
 
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def _month_end(day: date) -> date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    """The last day of day's month (calendar.monthrange, without computing a weekday)."""
+    last = _DAYS_IN_MONTH[day.month - 1]
+    if day.month == 2 and calendar.isleap(day.year):
+        last = 29
+    return date(day.year, day.month, last)
 
 
 class Figure(BaseModel):
@@ -87,18 +94,18 @@ class Figure(BaseModel):
         start, end, kind = self.period_start, self.period_end, self.period_kind
         if end < start:
             return [f"period ends ({end}) before it starts ({start})"]
-        full_year = start == date(start.year, 1, 1) and end == date(start.year, 12, 31)
-        expected = {
-            "year": full_year,
-            "ytd": start.month == 1 and start.day == 1 and end == _month_end(end)
-            and end.year == start.year,
-            "half": start.day == 1 and start.month in (1, 7) and end == _month_end(end)
-            and (end.month - start.month) == 5 and end.year == start.year,
-            "quarter": start.day == 1 and start.month in (1, 4, 7, 10) and end == _month_end(end)
-            and (end.month - start.month) == 2 and end.year == start.year,
-            "month": start.day == 1 and end == _month_end(start),
-            "level": True,
-        }[kind]
+        if kind == "level":
+            expected = True
+        elif kind == "year":
+            expected = start == date(start.year, 1, 1) and end == date(start.year, 12, 31)
+        elif kind == "month":
+            expected = start.day == 1 and end == _month_end(start)
+        else:  # ytd, half, quarter: from a first of month to a month end, within one year
+            months = end.month - start.month
+            expected = (start.day == 1 and end == _month_end(end) and end.year == start.year
+                        and {"ytd": start.month == 1,
+                             "half": start.month in (1, 7) and months == 5,
+                             "quarter": start.month in (1, 4, 7, 10) and months == 2}[kind])
         if not expected:
             return [f"period {start}..{end} is not a whole {kind}"]
         return []

@@ -118,6 +118,8 @@ def render_brief(data: BriefData, out_dir: Path, author: str) -> Path:
     attachments = {
         "figures.csv": (data.figures_csv, "Every current figure, reported and derived"),
         "figure_vintages.csv": (data.vintages_csv, "Every vintage of every reported figure"),
+        "findings.csv": (data.findings_csv, "Every check finding, most severe first"),
+        "releases.csv": (data.releases_csv, "Every release the brief draws on, newest first"),
     }
     pdf = write_pdf(html, target, created, attachments)
     publish_latest(pdf, out_dir)

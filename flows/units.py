@@ -61,7 +61,7 @@ def rounding_halfwidth(as_written: str) -> Decimal:
         return Decimal(0)
     if "." in text:
         decimals = len(text.split(".", 1)[1])
-        return Decimal(5) * Decimal(10) ** -(decimals + 1)
+        return Decimal(5).scaleb(-(decimals + 1))
     digits = text.lstrip("+-")
     trailing = len(digits) - len(digits.rstrip("0")) if digits.strip("0") else 0
-    return Decimal(5) * Decimal(10) ** (trailing - 1)
+    return Decimal(5).scaleb(trailing - 1)

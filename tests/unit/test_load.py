@@ -9,8 +9,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from flows import load as load_module
+from flows.bulk_insert import BulkFile
 from flows.load import insert_release_rows, load_releases, load_seeds, release_rows
 from flows.release_files import ReleaseError, read_release
+from flows.transform import build_warehouse
 from tests.conftest import ARTICLE_RELEASE, copy_seeds, figure, release
 
 TABLES = ["core.publishers", "core.metrics", "core.releases", "core.observations"]
@@ -169,3 +172,117 @@ def test_quote_spans_point_at_the_quote(tmp_path: Path, seeds: Path) -> None:
     with duckdb.connect(str(db), read_only=True) as con:
         rows = con.execute("select quote, quote_start, quote_end from core.observations").fetchall()
     assert all(text[start:end] == quote for quote, start, end in rows)
+
+
+def _write_release(folder: Path, payload: dict) -> Path:
+    path = folder / f"{payload['release_id']}.json"
+    path.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _cbec(year: int, value: float, written: str) -> dict:
+    return figure("china.cbec.trade_value", ("year", f"{year}-01-01", f"{year}-12-31"), value,
+                  written, multiplier="trillion")
+
+
+def test_a_rerun_skips_loaded_files_without_parsing_them(
+        tmp_path: Path, seeds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "w.duckdb"
+    _write_release(seeds / "releases", release("cbec-2023", "2024-01-12", [
+        _cbec(2023, 2.38e12, "2.38")]))
+    assert len(load_seeds(db, seeds).loaded) == 2
+    new = _write_release(seeds / "releases", release("cbec-2024", "2025-01-13", [
+        _cbec(2024, 2.63e12, "2.63")]))
+    parsed: list[str] = []
+    real = load_module.read_release
+
+    def spy(path: Path, raw: bytes | None = None):
+        parsed.append(path.name)
+        return real(path, raw)
+
+    monkeypatch.setattr(load_module, "read_release", spy)
+    summary = load_seeds(db, seeds)
+    assert parsed == [new.name]  # the two loaded files were skipped by their hash
+    assert summary.loaded == ["cbec-2024"]
+    assert sorted(summary.unchanged) == ["cbec-2023", "globaltimes-2025-06-22-yiwu-cbec"]
+
+
+def test_the_same_file_twice_under_two_names_loads_once(tmp_path: Path, seeds: Path) -> None:
+    payload = release("cbec-2023", "2024-01-12", [_cbec(2023, 2.38e12, "2.38")])
+    _write_release(seeds / "releases", payload)
+    shutil.copy(seeds / "releases" / "cbec-2023.json", seeds / "releases" / "zz-copy.json")
+    summary = load_seeds(tmp_path / "w.duckdb", seeds)
+    assert summary.rejected == []
+    assert summary.unchanged == ["cbec-2023"]
+
+
+def test_releases_of_one_day_keep_their_file_order_as_load_order(
+        tmp_path: Path, seeds: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    for n, (value, written) in enumerate([(2.38e12, "2.38"), (2.37e12, "2.37"),
+                                          (2.36e12, "2.36")]):
+        _write_release(seeds / "releases", release(f"same-day-{n}", "2024-01-12", [
+            _cbec(2023, value, written)]))
+    load_seeds(db, seeds)
+    build_warehouse(db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        order = [r[0] for r in con.execute(
+            "select release_id from core.releases where release_id like 'same-day-%' "
+            "order by loaded_at").fetchall()]
+        latest = con.execute(
+            "select value from figures where metric_id = 'china.cbec.trade_value' "
+            "and period_label = '2023' and not is_derived").fetchone()
+    assert order == ["same-day-0", "same-day-1", "same-day-2"]
+    # Vintages of one day follow the load order, so the last file's figure is current.
+    assert latest == (2.36e12,)
+
+
+def test_when_the_warehouse_refuses_the_batch_each_release_is_loaded_alone(
+        tmp_path: Path, seeds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _write_release(seeds / "releases", release("cbec-2023", "2024-01-12", [
+        _cbec(2023, 2.38e12, "2.38")]))
+    real = BulkFile.insert
+    calls: list[list[str]] = []
+
+    def refuse_batches_and_one_release(self: BulkFile, con) -> None:
+        for out in self._files:
+            out.flush()
+        ids = [json.loads(line)["release_id"]
+               for line in self._paths[0].read_text(encoding="utf-8").splitlines()]
+        calls.append(ids)
+        if len(ids) > 1 or ids == ["cbec-2023"]:
+            raise duckdb.ConstraintException("refused by the test")
+        real(self, con)
+
+    monkeypatch.setattr(BulkFile, "insert", refuse_batches_and_one_release)
+    db = tmp_path / "w.duckdb"
+    summary = load_seeds(db, seeds)
+    assert calls[0] == ["cbec-2023", "globaltimes-2025-06-22-yiwu-cbec"]
+    assert summary.loaded == ["globaltimes-2025-06-22-yiwu-cbec"]
+    assert [e.release_id for e in summary.rejected] == ["cbec-2023"]
+    assert "refused by the test" in summary.rejected[0].problem
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select release_id from core.releases").fetchall() == [
+            ("globaltimes-2025-06-22-yiwu-cbec",)]
+        assert con.execute("select release_id from core.rejected_releases").fetchall() == [
+            ("cbec-2023",)]
+
+
+def test_bulk_rows_keep_text_nulls_and_numbers_exactly(tmp_path: Path, seeds: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    load_seeds(db, seeds)
+    awkward = 'He said "2.63", then,\nnext line; 义乌\\发布 \u2028 end'
+    payload = release("awkward", "2025-01-13", [
+        {**_cbec(2024, 2.63e12, "2.63"), "quote": awkward, "qualifier_text": "",
+         "note": None}])
+    parsed = read_release(_write_release(tmp_path, payload))
+    release_row, obs = release_rows(parsed, None)
+    with duckdb.connect(str(db)) as con:
+        insert_release_rows(con, release_row, obs)
+        row = con.execute(
+            "select quote, qualifier_text, note, value, rounding_halfwidth, period_end "
+            "from core.observations where release_id = 'awkward'").fetchone()
+    assert row[0] == awkward
+    assert row[1] == "" and row[2] is None
+    assert row[3] == 2.63e12 and row[4] == 5e9
+    assert str(row[5]) == "2024-12-31"

@@ -62,7 +62,8 @@ def test_hostile_release_text_is_printed_as_text(warehouse, tmp_path: Path) -> N
     assert SECRET not in text
     assert pdf_image_count(pdf) == 0
     attachments = pdf_attachments(pdf)
-    assert sorted(attachments) == ["figure_vintages.csv", "figures.csv"]
+    assert sorted(attachments) == [
+        "figure_vintages.csv", "figures.csv", "findings.csv", "releases.csv"]
     assert all(SECRET.encode() not in body for body in attachments.values())
     assert hostile.encode() in attachments["figures.csv"].replace(b'""', b'"')
 
@@ -85,3 +86,31 @@ def test_pdf_carries_metadata_and_is_tagged(warehouse, tmp_path: Path) -> None:
     assert catalog["/Lang"] == "en"
     assert pdf.name == "2025-06-30-brief.pdf"
     assert not list(tmp_path.glob(".*.partial"))
+
+
+def test_long_lists_are_bounded_and_travel_whole_as_csv(tmp_path: Path) -> None:
+    """The backfill: 21 releases and 4 findings, with room for 3 rows a list."""
+    import csv
+    import io
+
+    from flows.load import load_seeds
+    from flows.transform import build_warehouse
+    from tests.conftest import copy_seeds
+
+    db = tmp_path / "w.duckdb"
+    assert load_seeds(db, copy_seeds(tmp_path / "seeds", article_only=False)).rejected == []
+    build_warehouse(db)
+    data = collect_brief(db, date(2026, 11, 28), datetime(2026, 11, 28, tzinfo=UTC),
+                         table_rows=3)
+    assert (len(data.releases), data.release_count) == (3, 21)
+    assert (len(data.findings), data.finding_count) == (3, 4)
+    text = " ".join(pdf_text(render_brief(data, tmp_path / "briefs", "test")).split())
+    assert "21 releases," in text
+    assert "Showing the 3 newest of 21 releases" in text
+    assert "Showing the 3 most severe of 4 findings" in text
+    attachments = pdf_attachments(tmp_path / "briefs" / "2026-11-28-brief.pdf")
+    releases = list(csv.DictReader(io.StringIO(attachments["releases.csv"].decode())))
+    findings = list(csv.DictReader(io.StringIO(attachments["findings.csv"].decode())))
+    assert len(releases) == 21 and len(findings) == 4
+    assert releases[0]["published_on"] >= releases[-1]["published_on"]  # newest first
+    assert data.latest_release_on.isoformat() == releases[0]["published_on"]

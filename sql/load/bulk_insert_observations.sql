@@ -1,0 +1,23 @@
+-- Inserts a batch of observations from a newline-delimited JSON file (parameter: its path).
+insert into core.observations (
+    release_id, seq, metric_id, period_kind, period_start, period_end, period_text,
+    value, value_as_written, multiplier_word, unit, comparator, qualifier_text,
+    rounding_halfwidth, yoy_pct, yoy_comparator, yoy_text, yoy_rounding_halfwidth,
+    reported_by, attributed_on, attributed_text, vintage_status, quote, quote_start, quote_end,
+    note
+)
+select release_id, seq, metric_id, period_kind, period_start, period_end, period_text,
+       value, value_as_written, multiplier_word, unit, comparator, qualifier_text,
+       rounding_halfwidth, yoy_pct, yoy_comparator, yoy_text, yoy_rounding_halfwidth,
+       reported_by, attributed_on, attributed_text, vintage_status, quote, quote_start,
+       quote_end, note
+from read_json(?, format = 'newline_delimited', columns = {
+    release_id: 'varchar', seq: 'integer', metric_id: 'varchar', period_kind: 'varchar',
+    period_start: 'date', period_end: 'date', period_text: 'varchar', value: 'double',
+    value_as_written: 'varchar', multiplier_word: 'varchar', unit: 'varchar',
+    comparator: 'varchar', qualifier_text: 'varchar', rounding_halfwidth: 'double',
+    yoy_pct: 'double', yoy_comparator: 'varchar', yoy_text: 'varchar',
+    yoy_rounding_halfwidth: 'double', reported_by: 'varchar', attributed_on: 'date',
+    attributed_text: 'varchar', vintage_status: 'varchar', quote: 'varchar',
+    quote_start: 'integer', quote_end: 'integer', note: 'varchar'
+})
