@@ -170,6 +170,7 @@ def main() -> None:
     parser.add_argument("--figures", type=int, default=100, help="figures per release")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--no-orchestration", action="store_true")
+    parser.add_argument("--no-profile", action="store_true")
     parser.add_argument("--no-docs", action="store_true")
     args = parser.parse_args()
     started = time.monotonic()
@@ -183,6 +184,10 @@ def main() -> None:
         if not args.no_orchestration:
             print("measuring orchestration overhead …", flush=True)
             orchestration = measure_orchestration(args.repeats, scratch)
+        profile: list[str] = []
+        if not args.no_profile:
+            print("profiling a typical run …", flush=True)
+            profile = _child(["bench.profile_run", str(scratch / "profile")])
     lines = table(scales)
     if orchestration:
         lines += ["", "| whole run, 100 synthetic releases | seconds |", "|---|---|"]
@@ -191,6 +196,9 @@ def main() -> None:
                   "flow_temporary_server": "f. flow, Prefect's temporary server"}
         lines += [f"| {labels[k]} | {v.text()} |" for k, v in orchestration.items()]
     lines += ["", *targets(scales, orchestration)]
+    if profile:
+        lines += ["", "Profile of a typical scheduled run (cProfile, `bench/profile_run.py`):",
+                  "", *profile]
     print("\n".join(lines))
     print(f"\n({time.monotonic() - started:.0f} s; median (min–max) of {args.repeats} runs)")
     if not args.no_docs:

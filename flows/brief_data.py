@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-import io
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -64,12 +64,11 @@ class BriefData:
     unmatched: list[Row]
     changes: Changes
     charts: list[Chart]
-    figures_csv: str
-    vintages_csv: str
+    # name -> (CSV file in a scratch folder that lives as long as this object, description)
+    attachments: dict[str, tuple[Path, str]] = field(default_factory=dict)
     latest_release_on: date | None = None
-    findings_csv: str = ""
-    releases_csv: str = ""
     warnings: list[str] = field(default_factory=list)
+    scratch: tempfile.TemporaryDirectory | None = None
 
 
 def _figure_text(row: Row) -> str:
@@ -164,14 +163,39 @@ def word_cross_check(row: Row) -> Row:
     return {**row, "claim_text": side("claim"), "other_text": side("other")}
 
 
-def _csv(rows: list[Row], columns: list[str]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore",
-                            lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in columns})
-    return buffer.getvalue()
+@dataclass
+class Streamed:
+    """One query read once: its first rows as dicts, its row count, and (when asked) every row
+    written to a CSV file, so a long history never sits in memory."""
+
+    head: list[Row]
+    count: int
+
+
+def _stream(con: duckdb.DuckDBPyConnection, name: str, params: list[Any], keep: int | None,
+            csv_path: Path | None = None, columns: list[str] | None = None) -> Streamed:
+    """Run a named query; keep `keep` rows (None: all); write every row to csv_path."""
+    cursor = con.execute(sqlrunner.statement(name), params)
+    names = [d[0] for d in cursor.description]
+    picked = [names.index(c) for c in columns] if columns else list(range(len(names)))
+    head: list[Row] = []
+    count = 0
+    out = open(csv_path, "w", encoding="utf-8", newline="") if csv_path else None  # noqa: SIM115
+    try:
+        writer = csv.writer(out, lineterminator="\n") if out else None
+        if writer:
+            writer.writerow([names[i] for i in picked])
+        while batch := cursor.fetchmany(10_000):
+            for row in batch:
+                if keep is None or count < keep:
+                    head.append(dict(zip(names, row, strict=True)))
+                if writer:
+                    writer.writerow(["" if row[i] is None else row[i] for i in picked])
+                count += 1
+    finally:
+        if out:
+            out.close()
+    return Streamed(head, count)
 
 
 def _marks_from_figures(rows: list[Row], label_key: str) -> list[Mark]:
@@ -245,38 +269,52 @@ def collect_changes(con: duckdb.DuckDBPyConnection, as_of: date, table_rows: int
 def collect_brief(db_path: Path, as_of: date, generated_at: datetime,
                   table_rows: int = 40, warnings: list[str] | None = None) -> BriefData:
     """Read everything the brief shows as known on as_of, from a read-only connection."""
+    scratch = tempfile.TemporaryDirectory(prefix="barometer-brief-")
+    folder = Path(scratch.name)
     with duckdb.connect(str(db_path), read_only=True) as con:
         def fetch(name: str) -> list[Row]:
             return sqlrunner.fetch_dicts(con, f"queries/{name}", [as_of])
 
-        figures = fetch("brief_figures")
-        vintages = fetch("brief_vintages")
-        findings = fetch("brief_findings")
-        releases = fetch("brief_releases")  # newest first
+        def stream(name: str, keep: int | None = table_rows, csv_name: str | None = None,
+                   columns: list[str] | None = None) -> Streamed:
+            return _stream(con, f"queries/{name}", [as_of], keep,
+                           folder / csv_name if csv_name else None, columns)
+
+        # Each long list is read once: the brief shows its head, the CSV carries all of it.
+        figures = stream("brief_figures", csv_name="figures.csv", columns=FIGURE_CSV_COLUMNS)
+        stream("brief_vintages", keep=0, csv_name="figure_vintages.csv")
+        findings = stream("brief_findings", csv_name="findings.csv")  # most severe first
+        releases = stream("brief_releases", csv_name="releases.csv")  # newest first
         data = BriefData(
             as_of=as_of,
             generated_at=generated_at,
             headlines=[word_figure(r) for r in fetch("brief_headlines")],
-            figures=[word_figure(r) for r in figures[:table_rows]],
-            figure_count=len(figures),
-            growth=[word_growth(r) for r in fetch("brief_growth")[:table_rows]],
-            cagr=[word_cagr(r) for r in fetch("brief_cagr")[:table_rows]],
+            figures=[word_figure(r) for r in figures.head],
+            figure_count=figures.count,
+            growth=[word_growth(r) for r in stream("brief_growth").head],
+            cagr=[word_cagr(r) for r in stream("brief_cagr").head],
             shares=[word_share(r) for r in fetch("brief_shares")],
-            cross_checks=[word_cross_check(r) for r in fetch("brief_cross_checks")[:table_rows]],
-            # Most severe first; the brief shows a bounded list, the CSVs carry every one.
-            findings=findings[:table_rows],
-            finding_count=len(findings),
-            releases=releases[:table_rows],
-            release_count=len(releases),
-            latest_release_on=releases[0]["published_on"] if releases else None,
-            revisions=[word_revision(r) for r in fetch("brief_revisions")[:table_rows]],
+            cross_checks=[word_cross_check(r) for r in stream("brief_cross_checks").head],
+            findings=findings.head,
+            finding_count=findings.count,
+            releases=releases.head,
+            release_count=releases.count,
+            latest_release_on=releases.head[0]["published_on"] if releases.head else None,
+            revisions=[word_revision(r) for r in stream("brief_revisions").head],
             unmatched=fetch("brief_unmatched"),
             changes=collect_changes(con, as_of, table_rows),
             charts=build_charts(con, as_of),
-            figures_csv=_csv(figures, FIGURE_CSV_COLUMNS),
-            vintages_csv=_csv(vintages, list(vintages[0]) if vintages else ["metric_id"]),
-            findings_csv=_csv(findings, list(findings[0]) if findings else ["severity"]),
-            releases_csv=_csv(releases, list(releases[0]) if releases else ["release_id"]),
+            attachments={
+                "figures.csv": (folder / "figures.csv",
+                                "Every current figure, reported and derived"),
+                "figure_vintages.csv": (folder / "figure_vintages.csv",
+                                        "Every vintage of every reported figure"),
+                "findings.csv": (folder / "findings.csv",
+                                 "Every check finding, most severe first"),
+                "releases.csv": (folder / "releases.csv",
+                                 "Every release the brief draws on, newest first"),
+            },
+            scratch=scratch,
         )
     data.warnings.extend(warnings or [])
     if not data.releases:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from datetime import UTC, date, datetime
@@ -62,23 +63,27 @@ def render_html(data: BriefData, author: str) -> str:
 
 
 def write_pdf(html: str, target: Path, created: datetime,
-              attachments: dict[str, tuple[str, str]],
+              attachments: dict[str, tuple[Path, str]],
               fetcher: TemplatesOnlyFetcher | None = None) -> Path:
-    """Write the PDF atomically: render beside the target, then rename it into place."""
+    """Write the PDF atomically: render beside the target, then rename it into place.
+    attachments: file name in the PDF -> (file to attach, description)."""
     fetcher = fetcher or TemplatesOnlyFetcher()
     document = HTML(string=html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=fetcher)
-    files = [
-        Attachment(string=content, name=name, description=description,
-                   created=created, modified=created, url_fetcher=fetcher)
-        for name, (content, description) in attachments.items()
-    ]
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.partial")
-    try:
-        document.write_pdf(partial, pdf_variant="pdf/ua-1", attachments=files)
-        os.replace(partial, target)
-    finally:
-        partial.unlink(missing_ok=True)
+    with contextlib.ExitStack() as files:
+        # The files are opened here, not fetched by URL: the fetcher only allows templates/.
+        embedded = [
+            Attachment(file_obj=files.enter_context(open(path, "rb")), name=name,
+                       description=description, created=created, modified=created,
+                       url_fetcher=fetcher)
+            for name, (path, description) in attachments.items()
+        ]
+        try:
+            document.write_pdf(partial, pdf_variant="pdf/ua-1", attachments=embedded)
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
     return target
 
 
@@ -115,12 +120,6 @@ def render_brief(data: BriefData, out_dir: Path, author: str) -> Path:
     html = render_html(data, author)
     target = next_brief_path(out_dir, data.as_of)
     created = data.generated_at.astimezone(UTC)
-    attachments = {
-        "figures.csv": (data.figures_csv, "Every current figure, reported and derived"),
-        "figure_vintages.csv": (data.vintages_csv, "Every vintage of every reported figure"),
-        "findings.csv": (data.findings_csv, "Every check finding, most severe first"),
-        "releases.csv": (data.releases_csv, "Every release the brief draws on, newest first"),
-    }
-    pdf = write_pdf(html, target, created, attachments)
+    pdf = write_pdf(html, target, created, data.attachments)
     publish_latest(pdf, out_dir)
     return pdf
