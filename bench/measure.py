@@ -74,7 +74,7 @@ def measure(seeds: Path, bulk_dir: Path, work: Path) -> dict:
         out["observations"] = con.execute(
             "select count(*) from core.observations").fetchone()[0]
     out["pdf_bytes"] = pdf.stat().st_size
-    out["attachments_bytes"] = len(data.figures_csv) + len(data.vintages_csv)
+    out["attachments_bytes"] = sum(path.stat().st_size for path, _ in data.attachments.values())
     out["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     _timed(out, "duckdb_bulk_load", lambda: duckdb_bulk_load(bulk_dir, work / "bulk.duckdb"))
     return out

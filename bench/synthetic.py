@@ -1,10 +1,12 @@
 """Synthetic releases for the benchmarks: clearly labelled, and never in the real warehouse.
 
 make_seeds(folder, releases, figures_per_release) writes a complete seeds folder in `folder`
-(a temporary directory): the real reference seeds and curated releases, plus
-`releases` synthetic releases of `figures_per_release` figures each, by the synthetic
-publisher `synthetic_bench` about the synthetic metrics `synthetic.metric_NN`. Every name,
-title and quote says SYNTHETIC. The generator is deterministic: the same arguments give the
+(a temporary directory): the real reference seeds and curated releases, plus `releases`
+synthetic releases of `figures_per_release` figures each, by the synthetic publisher
+`synthetic_bench` about synthetic metrics `synthetic.metric_NNNN`. Every name, title and quote
+says SYNTHETIC. Like real figures, each has two vintages: an even-numbered release reports
+new monthly figures as preliminary, the next one reports the same figures again as final,
+revising one in five by 0.02%. The generator is deterministic: the same arguments give the
 same bytes, so runs compare like with like.
 """
 
@@ -21,14 +23,18 @@ from pathlib import Path
 from flows.paths import SEEDS_DIR
 
 PUBLISHER = "synthetic_bench"
-METRICS = 20
 FIRST_YEAR = 2000
-MONTHS = 25 * 12  # 2000-01 .. 2024-12: 20 metrics x 300 months = 6,000 metric-periods
+MONTHS = 25 * 12  # 2000-01 .. 2024-12: each synthetic metric has 300 monthly figures
 FIRST_PUBLISHED = date(2025, 1, 31)
 
 
 def metric_id(n: int) -> str:
-    return f"synthetic.metric_{n:02d}"
+    return f"synthetic.metric_{n:04d}"
+
+
+def metric_count(releases: int, figures_per_release: int) -> int:
+    """Enough metrics for every pair of releases to report new metric-months."""
+    return max(1, -(-((releases + 1) // 2) * figures_per_release // MONTHS))
 
 
 def _month(k: int) -> tuple[date, date]:
@@ -36,7 +42,7 @@ def _month(k: int) -> tuple[date, date]:
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _reference(folder: Path) -> None:
+def _reference(folder: Path, metrics: int) -> None:
     """The real reference seeds, plus the synthetic publisher and metrics."""
     for name in ("publishers.csv", "metrics.csv", "ratios.csv"):
         shutil.copy(SEEDS_DIR / name, folder / name)
@@ -45,28 +51,28 @@ def _reference(folder: Path) -> None:
             [PUBLISHER, "SYNTHETIC benchmark publisher", "", "synthetic", ""])
     with open(folder / "metrics.csv", "a", encoding="utf-8", newline="") as out:
         writer = csv.writer(out, lineterminator="\n")
-        for n in range(METRICS):
-            writer.writerow([metric_id(n), f"SYNTHETIC metric {n:02d}", f"SYNTHETIC {n:02d}",
+        for n in range(metrics):
+            writer.writerow([metric_id(n), f"SYNTHETIC metric {n:04d}", f"SYNTHETIC {n:04d}",
                              "", "Synthetic", "yuan", "flow", "",
                              "SYNTHETIC benchmark data, not a published figure."])
 
 
 def _level(metric: int, month: int, revised: bool) -> float:
     """The synthetic series: each metric grows 1% a month; a revision adds 0.02%."""
-    return (100 + 37 * metric) * 1.01 ** month * (1.0002 if revised else 1.0)
+    return (100 + 37 * (metric % 20)) * 1.01 ** month * (1.0002 if revised else 1.0)
 
 
 def release(i: int, figures_per_release: int, rng: random.Random) -> dict:
-    """Synthetic release number i: figures for consecutive metric-months; every fifth release
-    revises what it reports by a little, as a later vintage would."""
-    published = FIRST_PUBLISHED + timedelta(days=i % 600)
-    revised = i % 5 == 4
+    """Synthetic release number i: release 2k reports new metric-months as preliminary,
+    release 2k + 1 the same ones as final, one in five revised."""
+    final = i % 2 == 1
+    published = FIRST_PUBLISHED + timedelta(days=(i // 2) % 600 + (14 if final else 0))
     figures = []
-    start = (i * figures_per_release) % (METRICS * MONTHS)
+    start = (i // 2) * figures_per_release
     for j in range(figures_per_release):
-        slot = (start + j) % (METRICS * MONTHS)
-        metric, month = divmod(slot, MONTHS)
+        metric, month = divmod(start + j, MONTHS)
         period_start, period_end = _month(month)
+        revised = final and j % 5 == 0
         hundred_millions = round(_level(metric, month, revised) * 100)  # in 0.01 亿 yuan
         written = f"{hundred_millions / 100:.2f}"
         growth = _level(metric, month, revised) / _level(metric, month - 12, False) - 1
@@ -80,11 +86,11 @@ def release(i: int, figures_per_release: int, rng: random.Random) -> dict:
             "value_as_written": written,
             "multiplier": "亿",
             "unit": "yuan",
-            "comparator": rng.choice(("=", "=", "=", "~", ">")),
+            "comparator": "=" if j % 10 else rng.choice(("~", ">")),
             "yoy_pct": float(yoy),
             "yoy_comparator": "=",
             "reported_by": PUBLISHER,
-            "vintage_status": "revised" if revised else "preliminary",
+            "vintage_status": "final" if final else "preliminary",
             "quote": f"SYNTHETIC {period_start:%Y-%m} {written}亿元，同比{yoy}%",
         })
     return {
@@ -101,7 +107,7 @@ def make_seeds(folder: Path, releases: int, figures_per_release: int,
                with_curated: bool = True) -> Path:
     """Write a seeds folder with the synthetic releases; return it."""
     folder.mkdir(parents=True, exist_ok=True)
-    _reference(folder)
+    _reference(folder, metric_count(releases, figures_per_release))
     out = folder / "releases"
     out.mkdir(exist_ok=True)
     if with_curated:

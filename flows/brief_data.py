@@ -14,8 +14,12 @@ import duckdb
 from flows import sqlrunner
 from flows.charts import Chart, Mark, bar_chart, column_chart, direction_of
 from flows.formatting import format_figure, format_points, format_rate
+from flows.warehouse_db import connect
 
 Row = dict[str, Any]
+
+# The growth chart has a bar a metric; past this many it shows headline metrics first.
+GROWTH_BARS = 16
 
 # Columns of the figures CSV attached to the brief, in order.
 FIGURE_CSV_COLUMNS = [
@@ -234,14 +238,22 @@ def build_charts(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Chart]:
                                 "entities"))
     growth = sqlrunner.fetch_dicts(con, "queries/chart_reported_growth", [as_of])
     if growth:
+        # A bar a metric, bounded: headline metrics first, then the most recently reported.
+        shown = sorted(growth, key=lambda r: (r["headline_rank"] is None,
+                                              r["headline_rank"] or 0,
+                                              -r["period_end"].toordinal()))[:GROWTH_BARS]
+        shown.sort(key=lambda r: -float(r["yoy_pct"]))
         marks = [
             Mark(label=r["short_name"], value=float(r["yoy_pct"]),
                  value_text=format_rate(r["yoy_pct"], r["yoy_comparator"]),
                  direction=direction_of(r["yoy_comparator"]), sublabel=r["period_label"])
-            for r in growth
+            for r in shown
         ]
-        charts.append(bar_chart("Reported year-on-year growth (latest period of each)", marks,
-                                "percent"))
+        title = "Reported year-on-year growth (latest period of each)"
+        if len(growth) > len(shown):
+            title = (f"Reported year-on-year growth: {len(shown)} of {len(growth)} metrics, "
+                     "headline metrics first (latest period of each)")
+        charts.append(bar_chart(title, marks, "percent"))
     return charts
 
 
@@ -271,7 +283,7 @@ def collect_brief(db_path: Path, as_of: date, generated_at: datetime,
     """Read everything the brief shows as known on as_of, from a read-only connection."""
     scratch = tempfile.TemporaryDirectory(prefix="barometer-brief-")
     folder = Path(scratch.name)
-    with duckdb.connect(str(db_path), read_only=True) as con:
+    with connect(db_path, read_only=True) as con:
         def fetch(name: str) -> list[Row]:
             return sqlrunner.fetch_dicts(con, f"queries/{name}", [as_of])
 

@@ -19,6 +19,7 @@ from flows.parse_csv import parse_observations_csv
 from flows.parse_press import PressMeta, parse_press_release
 from flows.release_files import ParsedRelease, ReleaseError, parse_release_json, sha256_of
 from flows.sources import Source
+from flows.warehouse_db import connect
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def policy_for(source: Source, contact: str, content_types: tuple[str, ...]) -> 
 
 
 def _validators(ctx: CollectContext, source_id: str, url: str) -> Validators | None:
-    with duckdb.connect(str(ctx.db_path)) as con:
+    with connect(ctx.db_path) as con:
         rows = sqlrunner.fetch_dicts(con, "load/last_validators", [source_id, url])
     return Validators(rows[0]["etag"], rows[0]["last_modified"]) if rows else None
 
@@ -152,7 +153,7 @@ def collect_url(ctx: CollectContext, source: Source, url: str, kind: str,
     if result.outcome == "fetched" and result.body is not None:
         # Archive before parsing: whatever happens next, the payload can be read again.
         archived = archive_payload(ctx.raw_dir, source.id, result.body)
-    with duckdb.connect(str(ctx.db_path)) as con:
+    with connect(ctx.db_path) as con:
         _log_attempts(con, ctx, source.id, url, result, archived.sha256 if archived else None)
         if result.outcome == "failed":
             report.failures.append(f"{url}: {result.error}")
@@ -175,7 +176,7 @@ def collect_url(ctx: CollectContext, source: Source, url: str, kind: str,
 
 
 def _followed_urls(ctx: CollectContext, source_id: str) -> set[str]:
-    with duckdb.connect(str(ctx.db_path)) as con:
+    with connect(ctx.db_path) as con:
         rows = sqlrunner.fetch_dicts(con, "load/followed_urls", [source_id])
     return {r["requested_url"] for r in rows}
 
@@ -207,7 +208,7 @@ def collect_feed(ctx: CollectContext, source: Source, report: SourceReport) -> N
 
 
 def _last_feed_payload(ctx: CollectContext, source_id: str) -> Path | None:
-    with duckdb.connect(str(ctx.db_path)) as con:
+    with connect(ctx.db_path) as con:
         rows = sqlrunner.fetch_dicts(con, "load/last_feed_payload", [source_id])
     return (ctx.warehouse_dir / rows[0]["archived_path"]) if rows else None
 

@@ -22,6 +22,7 @@ from flows.load import load_releases, record_rejection
 from flows.parse_csv import parse_observations_csv
 from flows.parse_press import PressMeta, parse_press_release
 from flows.release_files import ParsedRelease, ReleaseError, read_release
+from flows.warehouse_db import connect
 
 INBOX_SOURCE = "inbox"
 TEXT_SUFFIXES = (".txt", ".html", ".htm")
@@ -123,7 +124,7 @@ def process_inbox(db_path: Path, inbox_dir: Path, warehouse_dir: Path, raw_dir: 
     files = sorted(p for p in inbox_dir.iterdir()
                    if p.is_file() and not p.name.startswith((".", "README")))
     documents = _documents_of(files)
-    with duckdb.connect(str(db_path)) as con:
+    with connect(db_path) as con:
         units = {r["metric_id"]: r["unit"]
                  for r in sqlrunner.fetch_dicts(con, "load/metric_units")}
         for path in files:

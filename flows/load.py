@@ -26,6 +26,7 @@ from flows.release_files import (
     release_paths,
     sha256_of,
 )
+from flows.warehouse_db import connect
 
 
 @dataclass
@@ -239,7 +240,7 @@ def load_seeds(db_path: Path, seeds_dir: Path) -> LoadSummary:
     inserted together in one transaction."""
     summary = LoadSummary()
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(db_path)) as con, BulkFile() as bulk:
+    with connect(db_path) as con, BulkFile() as bulk:
         sqlrunner.apply_layers(con, ["schema"])
         load_reference(con, seeds_dir)
         stored = {r["release_id"]: r["claims_sha256"]
@@ -311,5 +312,5 @@ def _document_path(parsed: ParsedRelease, seeds_dir: Path) -> str:
 def record_brief(db_path: Path, generated_at: str, as_of: str, pdf_path: str,
                  flow_run_id: str | None) -> None:
     """Record a rendered brief with the releases it knew (core.briefs)."""
-    with duckdb.connect(str(db_path)) as con:
+    with connect(db_path) as con:
         sqlrunner.execute(con, "load/insert_brief", [generated_at, as_of, pdf_path, flow_run_id])

@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     schedule_timezone: str = "Asia/Shanghai"
     brief_author: str = "Cross-border e-commerce barometer"
     brief_table_rows: int = 40
+    # DuckDB's memory cap, e.g. "1GB" (flows/warehouse_db.py); empty: DuckDB's own default.
+    duckdb_memory_limit: str = ""
 
     @property
     def resolved_raw_dir(self) -> Path:

@@ -11,9 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import duckdb
-
 from flows import sqlrunner
+from flows.warehouse_db import connect
 
 # The storage format of the snapshot (sql/load/snapshot_attach_target.sql): readable by DuckDB
 # 1.0 and newer, so an analyst's duckdb CLI from PyPI opens it (tested with duckdb-cli 1.5.6).
@@ -27,7 +26,7 @@ def publish_snapshot(db_path: Path, snapshot_path: Path) -> Path:
     for leftover in (partial, partial.with_name(partial.name + ".wal")):
         leftover.unlink(missing_ok=True)  # from a run killed while copying
     try:
-        with duckdb.connect() as con:
+        with connect() as con:
             sqlrunner.execute(con, "load/snapshot_attach_source", [str(db_path)])
             sqlrunner.execute(con, "load/snapshot_attach_target", [str(partial)])
             sqlrunner.execute(con, "load/snapshot_copy")

@@ -6,9 +6,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from flows import sqlrunner
+from flows.warehouse_db import connect
 
 
 class BlockingCheckError(RuntimeError):
@@ -17,13 +16,13 @@ class BlockingCheckError(RuntimeError):
 
 def build_warehouse(db_path: Path) -> list[str]:
     """Create or replace every derived object (idempotent); return the files run."""
-    with duckdb.connect(str(db_path)) as con:
+    with connect(db_path) as con:
         return sqlrunner.apply_layers(con)
 
 
 def run_checks(db_path: Path, as_of: date) -> list[dict[str, Any]]:
     """Every check finding as known on as_of, most severe first."""
-    with duckdb.connect(str(db_path), read_only=True) as con:
+    with connect(db_path, read_only=True) as con:
         return sqlrunner.fetch_dicts(con, "queries/brief_findings", [as_of])
 
 

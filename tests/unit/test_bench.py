@@ -28,11 +28,14 @@ def test_synthetic_releases_load_cleanly_and_say_so(tmp_path: Path) -> None:
                              "from core.releases").fetchall()
         quotes = con.execute("select bool_and(quote like 'SYNTHETIC%') "
                              "from core.observations").fetchone()
-        revised = con.execute("select count(*) from core.observations "
-                              "where vintage_status = 'revised'").fetchone()
+        vintages = con.execute(
+            "select count(*), count(*) filter (where n_values = 2), sum(n) from ("
+            "select count(*) as n, count(distinct value) as n_values from core.observations "
+            "group by metric_id, period_start)").fetchone()
     assert titles == [(PUBLISHER, True)]
     assert quotes == (True,)
-    assert revised == (60,)  # releases 4 and 9 revise what they report
+    # 180 metric-months, each reported twice (preliminary, then final); one in five revised
+    assert vintages == (180, 36, 360)
 
 
 def test_the_generator_is_deterministic(tmp_path: Path) -> None:
@@ -64,3 +67,45 @@ def test_the_report_replaces_only_its_block(tmp_path: Path) -> None:
     assert text.startswith("# Benchmarks\n\nintro\n\n") and text.endswith("## Profile\nkept\n")
     assert "2026-11-29 00:00 UTC" in text and "2 × test CPU" in text
     assert json.dumps(text.count(START)) == "1"
+
+
+def test_one_measured_run_reports_every_step(tmp_path: Path) -> None:
+    from bench.measure import measure
+
+    seeds = make_seeds(tmp_path / "seeds", 3, 5, with_curated=False)
+    write_bulk_files(seeds, tmp_path / "bulk")
+    out = measure(seeds, tmp_path / "bulk", tmp_path / "work")
+    for step in ("load", "rerun", "transform", "checks", "brief_queries", "render",
+                 "weasyprint_same_html", "record_and_snapshot", "duckdb_bulk_load"):
+        assert out[step] > 0, step
+    assert (out["releases_loaded"], out["rerun_loaded"], out["rejected"]) == (3, 0, 0)
+    assert out["observations"] == 15
+    assert out["peak_rss_mib"] > 50 and out["pdf_bytes"] > 10_000
+    assert out["attachments_bytes"] > 1_000
+
+
+def test_the_growth_chart_stays_bounded_as_metrics_grow(tmp_path: Path) -> None:
+    """100 synthetic releases bring 17 synthetic metrics beside the real ones: the chart keeps
+    GROWTH_BARS bars, the real headline metrics first, and says how many it left out."""
+    from datetime import date
+
+    from flows.brief_data import GROWTH_BARS, build_charts
+    from flows.transform import build_warehouse
+
+    seeds = make_seeds(tmp_path / "seeds", 100, 100)
+    db = tmp_path / "w.duckdb"
+    assert load_seeds(db, seeds).rejected == []
+    build_warehouse(db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        chart = build_charts(con, date(2026, 11, 29))[-1]
+        with_growth = con.execute(
+            "select count(distinct metric_id) from figures where yoy_pct is not null "
+            "and not is_derived").fetchone()[0]
+    assert with_growth > GROWTH_BARS
+    assert len(chart.marks) == GROWTH_BARS
+    assert chart.title.startswith(f"Reported year-on-year growth: {GROWTH_BARS} of "
+                                  f"{with_growth} metrics, headline metrics first")
+    labels = {m.label for m in chart.marks}
+    assert {"China CBEC trade", "Yiwu CBEC transactions"} <= labels
+    values = [m.value for m in chart.marks]
+    assert values == sorted(values, reverse=True)
