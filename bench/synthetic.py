@@ -121,26 +121,15 @@ def make_seeds(folder: Path, releases: int, figures_per_release: int,
 
 
 def write_bulk_files(seeds: Path, folder: Path) -> int:
-    """The rows the tracker would insert for every release of a seeds folder, in one
-    newline-delimited JSON file per table: what DuckDB's own bulk load reads. Returns the
-    number of observations."""
-    from flows.bulk_insert import OBSERVATION_COLUMNS, RELEASE_COLUMNS
+    """The rows the tracker would insert for every release of a seeds folder, written by the
+    tracker's own BulkFile into `folder`, one JSON-lines file per table: what DuckDB's own bulk
+    load reads. Returns the number of observations."""
+    from flows.bulk_insert import BulkFile
     from flows.load import _document_path, release_rows
     from flows.release_files import read_release, release_paths
 
-    folder.mkdir(parents=True, exist_ok=True)
-    count = 0
-    with open(folder / "releases.ndjson", "w", encoding="utf-8") as releases, \
-            open(folder / "observations.ndjson", "w", encoding="utf-8") as observations:
-        for order, path in enumerate(release_paths(seeds / "releases")):
+    with BulkFile(folder) as bulk:
+        for path in release_paths(seeds / "releases"):
             parsed = read_release(path)
-            release_row, rows = release_rows(parsed, _document_path(parsed, seeds))
-            record = dict(zip(RELEASE_COLUMNS, release_row, strict=True))
-            releases.write(json.dumps({**record, "load_order": order}, ensure_ascii=False))
-            releases.write("\n")
-            for row in rows:
-                observations.write(json.dumps(dict(zip(OBSERVATION_COLUMNS, row, strict=True)),
-                                              ensure_ascii=False))
-                observations.write("\n")
-            count += len(rows)
-    return count
+            bulk.add(*release_rows(parsed, _document_path(parsed, seeds)))
+        return bulk.counts[1]

@@ -70,9 +70,14 @@ class BriefData:
     charts: list[Chart]
     # name -> (CSV file in a scratch folder that lives as long as this object, description)
     attachments: dict[str, tuple[Path, str]] = field(default_factory=dict)
-    latest_release_on: date | None = None
     warnings: list[str] = field(default_factory=list)
     scratch: tempfile.TemporaryDirectory | None = None
+
+    @property
+    def latest_release_on(self) -> date | None:
+        """Publication date of the newest release the brief draws on (releases come newest
+        first, so the bounded list holds it)."""
+        return max((r["published_on"] for r in self.releases), default=None)
 
 
 def _figure_text(row: Row) -> str:
@@ -311,7 +316,6 @@ def collect_brief(db_path: Path, as_of: date, generated_at: datetime,
             finding_count=findings.count,
             releases=releases.head,
             release_count=releases.count,
-            latest_release_on=releases.head[0]["published_on"] if releases.head else None,
             revisions=[word_revision(r) for r in stream("brief_revisions").head],
             unmatched=fetch("brief_unmatched"),
             changes=collect_changes(con, as_of, table_rows),

@@ -48,23 +48,28 @@ def _plain(value: object) -> object:
 
 
 class BulkFile:
-    """Rows written as they come, to newline-delimited JSON files in a temporary folder, then
-    inserted with one statement per table: memory stays flat however many rows a load has.
+    """Rows written as they come, to newline-delimited JSON files, then inserted with one
+    statement per table: memory stays flat however many rows a load has.
 
-    Use as a context manager; insert(con) runs inside the caller's transaction."""
+    The files go to a temporary folder, removed on close, or to `folder`, kept (the benchmark
+    feeds them to DuckDB's own bulk load). Use as a context manager; insert(con) runs inside
+    the caller's transaction."""
 
     TABLES = (
-        ("load/bulk_insert_releases", RELEASE_COLUMNS, "load_order"),
-        ("load/bulk_insert_observations", OBSERVATION_COLUMNS, None),
-        ("load/bulk_insert_unmatched", UNMATCHED_COLUMNS, None),
+        ("load/bulk_insert_releases", "releases.ndjson", RELEASE_COLUMNS, "load_order"),
+        ("load/bulk_insert_observations", "observations.ndjson", OBSERVATION_COLUMNS, None),
+        ("load/bulk_insert_unmatched", "unmatched.ndjson", UNMATCHED_COLUMNS, None),
     )
 
-    def __init__(self) -> None:
-        self._folder = tempfile.TemporaryDirectory(prefix="barometer-load-")
+    def __init__(self, folder: Path | None = None) -> None:
+        self._temporary = (None if folder else
+                           tempfile.TemporaryDirectory(prefix="barometer-load-"))
+        where = folder or Path(self._temporary.name)
+        where.mkdir(parents=True, exist_ok=True)
         self._encode = json.JSONEncoder(ensure_ascii=False, default=_plain).encode
-        self._paths = [Path(self._folder.name) / f"{i}.ndjson" for i in range(len(self.TABLES))]
+        self._paths = [where / name for _, name, _, _ in self.TABLES]
         self._files = [open(p, "w", encoding="utf-8") for p in self._paths]  # noqa: SIM115
-        self._counts = [0] * len(self.TABLES)
+        self.counts = [0] * len(self.TABLES)
 
     def __enter__(self) -> BulkFile:
         return self
@@ -75,22 +80,24 @@ class BulkFile:
     def close(self) -> None:
         for out in self._files:
             out.close()
-        self._folder.cleanup()
+        if self._temporary:
+            self._temporary.cleanup()
 
     def _add(self, table: int, rows: Sequence[Sequence[Any]]) -> None:
-        _, columns, extra = self.TABLES[table]
+        _, _, columns, extra = self.TABLES[table]
         out, encode = self._files[table], self._encode
         for row in rows:
             record = dict(zip(columns, row, strict=True))
             if extra:
-                record[extra] = self._counts[table]
+                record[extra] = self.counts[table]
             out.write(encode(record))
             out.write("\n")
-            self._counts[table] += 1
+            self.counts[table] += 1
 
     def add(self, release: Sequence[Any], observations: Sequence[Sequence[Any]],
             unmatched: Sequence[Sequence[Any]] = ()) -> None:
-        """Add one release with its observations and unmatched figures."""
+        """Add one release with its observations and unmatched figures (rows in the column
+        orders above)."""
         self._add(0, [release])
         self._add(1, observations)
         self._add(2, unmatched)
@@ -99,22 +106,7 @@ class BulkFile:
         """Insert every row added so far (the caller owns the transaction)."""
         for out in self._files:
             out.flush()
-        for (statement, _, _), path, count in zip(self.TABLES, self._paths, self._counts,
-                                                  strict=True):
+        for (statement, _, _, _), path, count in zip(self.TABLES, self._paths, self.counts,
+                                                     strict=True):
             if count:
                 sqlrunner.execute(con, statement, [str(path)])
-
-
-def insert_batch(
-    con: duckdb.DuckDBPyConnection,
-    releases: Sequence[Sequence[Any]],
-    observations: Sequence[Sequence[Any]],
-    unmatched: Sequence[Sequence[Any]] = (),
-) -> None:
-    """Insert releases, observations and unmatched figures already in memory (rows in the
-    column orders above; the caller owns the transaction)."""
-    with BulkFile() as bulk:
-        bulk._add(0, releases)
-        bulk._add(1, observations)
-        bulk._add(2, unmatched)
-        bulk.insert(con)

@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 
 from flows import sqlrunner
-from flows.bulk_insert import BulkFile, insert_batch
+from flows.bulk_insert import BulkFile
 from flows.release_files import (
     ParsedRelease,
     ReleaseError,
@@ -143,7 +143,9 @@ def insert_release_rows(
     unmatched: list[list] | None = None,
 ) -> None:
     """Insert a release, its observations and unmatched figures (the caller owns the commit)."""
-    insert_batch(con, [release_row], observation_rows, unmatched or [])
+    with BulkFile() as bulk:
+        bulk.add(release_row, observation_rows, unmatched or [])
+        bulk.insert(con)
 
 
 def _conflict(parsed: ParsedRelease) -> ReleaseError:
@@ -198,14 +200,12 @@ def load_releases(
 def _insert(con: duckdb.DuckDBPyConnection, batch: Sequence[ParsedRelease],
             document_path: str | None) -> None:
     """Bulk-insert validated releases (the caller owns the transaction)."""
-    releases, observations, unmatched = [], [], []
-    for parsed in batch:
-        release_row, observation_rows = release_rows(parsed, document_path)
-        releases.append(release_row)
-        observations.extend(observation_rows)
-        unmatched.extend(unmatched_rows(parsed))
     try:
-        insert_batch(con, releases, observations, unmatched)
+        with BulkFile() as bulk:
+            for parsed in batch:
+                release_row, observation_rows = release_rows(parsed, document_path)
+                bulk.add(release_row, observation_rows, unmatched_rows(parsed))
+            bulk.insert(con)
     except duckdb.Error as exc:
         where = batch[0] if len(batch) == 1 else None
         raise ReleaseError(
@@ -250,7 +250,8 @@ def load_seeds(db_path: Path, seeds_dir: Path) -> LoadSummary:
         accepted: list[tuple[Path, str]] = []
         for path in release_paths(seeds_dir / "releases"):
             raw = path.read_bytes()
-            known = by_claims.get(sha256_of(raw))
+            sha = sha256_of(raw)
+            known = by_claims.get(sha)
             if known is not None:
                 summary.unchanged.append(known)
                 continue
@@ -260,7 +261,7 @@ def load_seeds(db_path: Path, seeds_dir: Path) -> LoadSummary:
                     raise _conflict(parsed)
                 validate_against_reference(con, parsed, reference)
             except ReleaseError as err:
-                record_rejection(con, err)
+                record_rejection(con, err, sha)
                 summary.rejected.append(err)
                 continue
             release_row, observation_rows = release_rows(parsed, _document_path(parsed, seeds_dir))

@@ -152,7 +152,7 @@ class LocalPrefectServer:
         self.stop()
 
 
-def _group_alive(pgid: int) -> bool:
+def group_alive(pgid: int) -> bool:
     try:
         os.killpg(pgid, 0)
     except ProcessLookupError:
@@ -169,7 +169,7 @@ def _terminate_group(process: subprocess.Popen, timeout: float) -> None:
         os.killpg(pgid, signal.SIGTERM)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if process.poll() is not None and not _group_alive(pgid):
+        if process.poll() is not None and not group_alive(pgid):
             return
         time.sleep(0.2)
     with contextlib.suppress(ProcessLookupError):

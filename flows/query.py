@@ -24,8 +24,12 @@ import duckdb
 from rich.markup import escape
 from rich.table import Table
 
+from flows import sqlrunner
+
 # Shown with every DuckDB error: the views are documented in the database itself.
-LIST_VIEWS_SQL = "select view_name, comment from duckdb_views() where not internal"
+LIST_VIEWS_SQL = "\n".join(
+    line for line in sqlrunner.statement("queries/list_views").splitlines()
+    if line and not line.startswith("--"))
 
 CHANGE_DATA_HINT = (
     "use the pipeline (`barometer run`) or the inbox (warehouse/inbox/, docs/inbox.md) "

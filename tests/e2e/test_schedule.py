@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from flows.prefect_server import LocalPrefectServer
+from flows.prefect_server import LocalPrefectServer, group_alive
 from tests.conftest import copy_seeds
 
 pytestmark = pytest.mark.e2e
@@ -40,14 +40,6 @@ def _alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
     except OSError:
         return False
-
-
-def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def _deployment_runs(api_url: str) -> list[dict]:
@@ -120,16 +112,16 @@ def test_served_schedule_runs_the_flow_and_stops_cleanly(tmp_path: Path) -> None
         assert serve.wait(timeout=30) == 0, _tail(serve_log)
         # Nor does a flow-run process outlive it (the runner cancels or finishes in-flight runs).
         gone_by = time.monotonic() + 15
-        while _group_alive(serve.pid) and time.monotonic() < gone_by:
+        while group_alive(serve.pid) and time.monotonic() < gone_by:
             time.sleep(0.5)
-        assert not _group_alive(serve.pid), "a process of the serve group outlived it"
+        assert not group_alive(serve.pid), "a process of the serve group outlived it"
         deployment = httpx.get(
             f"{server.api_url}/deployments/name/barometer-brief/weekly-brief", timeout=10).json()
         # A clean stop pauses the schedule: nothing piles up while nobody serves.
         assert deployment["paused"] is True
     finally:
         if serve is not None:
-            if _group_alive(serve.pid):
+            if group_alive(serve.pid):
                 os.killpg(serve.pid, signal.SIGKILL)
             if serve.poll() is None:
                 serve.wait(timeout=10)
