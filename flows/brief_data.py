@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -174,8 +173,8 @@ def word_cross_check(row: Row) -> Row:
 
 @dataclass
 class Streamed:
-    """One query read once: its first rows as dicts, its row count, and (when asked) every row
-    written to a CSV file, so a long history never sits in memory."""
+    """One query's first rows as dicts and its row count; every row (when asked) went to a CSV
+    file written by DuckDB, so a long history never passes through Python."""
 
     head: list[Row]
     count: int
@@ -183,27 +182,16 @@ class Streamed:
 
 def _stream(con: duckdb.DuckDBPyConnection, name: str, params: list[Any], keep: int | None,
             csv_path: Path | None = None, columns: list[str] | None = None) -> Streamed:
-    """Run a named query; keep `keep` rows (None: all); write every row to csv_path."""
-    cursor = con.execute(sqlrunner.statement(name), params)
-    names = [d[0] for d in cursor.description]
-    picked = [names.index(c) for c in columns] if columns else list(range(len(names)))
-    head: list[Row] = []
-    count = 0
-    out = open(csv_path, "w", encoding="utf-8", newline="") if csv_path else None  # noqa: SIM115
-    try:
-        writer = csv.writer(out, lineterminator="\n") if out else None
-        if writer:
-            writer.writerow([names[i] for i in picked])
-        while batch := cursor.fetchmany(10_000):
-            for row in batch:
-                if keep is None or count < keep:
-                    head.append(dict(zip(names, row, strict=True)))
-                if writer:
-                    writer.writerow(["" if row[i] is None else row[i] for i in picked])
-                count += 1
-    finally:
-        if out:
-            out.close()
+    """Run a named query; keep its first `keep` rows (None: all); write every row to csv_path."""
+    relation = con.sql(sqlrunner.statement(name), params=params)
+    if csv_path:
+        (relation.select(*columns) if columns else relation).to_csv(str(csv_path), header=True)
+    picked = relation if keep is None else relation.limit(keep)
+    names = picked.columns
+    head = [dict(zip(names, row, strict=True)) for row in picked.fetchall()]
+    if keep is None or len(head) < keep:
+        return Streamed(head, len(head))
+    count = relation.aggregate("count(*)").fetchall()[0][0]
     return Streamed(head, count)
 
 

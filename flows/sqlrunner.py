@@ -25,18 +25,25 @@ def _text(path: Path) -> str:
 
 
 def apply_layers(con: duckdb.DuckDBPyConnection, layers: Iterable[str] = LAYERS) -> list[str]:
-    """Run every file of the given layers, in order; return the files run."""
+    """Run every file of the given layers, in order, in one transaction (the marts tables and
+    the state they were built from change together, or not at all); return the files run."""
     ran: list[str] = []
-    for layer in layers:
-        for path in layer_files(layer):
-            try:
-                con.execute(_text(path))
-            except duckdb.Error as exc:
-                raise RuntimeError(
-                    f"sql/{layer}/{path.name} failed: {exc}. Fix the SQL file and run again; "
-                    "objects are created with 'create or replace', so a rerun is safe."
-                ) from exc
-            ran.append(f"{layer}/{path.name}")
+    con.execute("begin transaction")
+    try:
+        for layer in layers:
+            for path in layer_files(layer):
+                try:
+                    con.execute(_text(path))
+                except duckdb.Error as exc:
+                    raise RuntimeError(
+                        f"sql/{layer}/{path.name} failed: {exc}. Fix the SQL file and run "
+                        "again; nothing of this build was kept, and a rerun is safe."
+                    ) from exc
+                ran.append(f"{layer}/{path.name}")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
     return ran
 
 

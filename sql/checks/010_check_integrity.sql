@@ -3,10 +3,10 @@
 -- outside 0..1, a fall of 100% or more. Blocking: any row here fails the run.
 -- Grain: one row per offending figure and rule. Inputs: vintages_as_of, core.metrics,
 -- core.publishers.
-create or replace macro check_integrity_as_of(as_of_on) as table
+create or replace macro check_integrity_as_of(as_of_on, from_marts := false) as table
 with
 
-figures as (select * from vintages_as_of(as_of_on)),
+figures as (select * from vintages_for(as_of_on, from_marts)),
 
 metrics as (select metric_id, unit as metric_unit from core.metrics),
 

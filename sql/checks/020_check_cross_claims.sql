@@ -2,10 +2,10 @@
 -- a warning when claims on the same period contradict each other, a note when they concern
 -- different periods or two releases qualify one figure differently.
 -- Grain: one row per disagreeing comparison. Inputs: cross_checks_as_of.
-create or replace macro check_cross_claims_as_of(as_of_on) as table
+create or replace macro check_cross_claims_as_of(as_of_on, from_marts := false) as table
 with
 
-checks as (select * from cross_checks_as_of(as_of_on) where verdict <> 'consistent'
+checks as (select * from cross_checks_for(as_of_on, from_marts) where verdict <> 'consistent'
     and verdict <> 'compatible (different periods)'),
 
 final as (

@@ -2,10 +2,10 @@
 -- prior-period level, each with the comparator that applies to it.
 -- Grain: one row per metric per period that has a value or a reported change.
 -- Inputs: reported_as_of. Bounds: see sql/staging/010_bound_macros.sql.
-create or replace macro growth_as_of(as_of_on) as table
+create or replace macro growth_computed(as_of_on, from_marts) as table
 with
 
-reported as (select * from reported_as_of(as_of_on)),
+reported as (select * from reported_for(as_of_on, from_marts)),
 
 levels as (select * from reported where value is not null),
 
@@ -109,6 +109,29 @@ final as (
 )
 
 select * from final;
+
+comment on macro table growth_computed is
+    'What growth_as_of returns, computed from the stored claims (from_marts: from the marts tables this build already made).';
+
+-- The build materialises it as known with every loaded release, from the marts built before it.
+create or replace table marts.growth as select * from growth_computed(date '9999-12-31', true);
+
+-- What a computation downstream reads: the table during a build (from_marts), else computed.
+create or replace macro growth_for(as_of_on, from_marts) as table
+select * from marts.growth where from_marts
+union all by name
+select * from growth_computed(as_of_on, from_marts) where not from_marts;
+
+comment on macro table growth_for is
+    'Internal: marts.growth when from_marts (a build), else growth_computed(as_of_on).';
+
+-- The table answers while it is current for the date asked (sql/staging/040_marts_state.sql);
+-- otherwise the computed branch runs on as_of_on, and on no release at all when the table answers.
+create or replace macro growth_as_of(as_of_on) as table
+with marts_guard as materialized (select as_of_or_never(as_of_on) as computed_on)
+select * from marts.growth where marts_current(as_of_on)
+union all by name
+select * from growth_computed((select computed_on from marts_guard), false);
 
 comment on macro table growth_as_of is
     'Per metric and period as known on the date given: the reported year-on-year change, the change computed from the two levels, their difference, and the prior-period level implied by the reported change, each with its comparator.';

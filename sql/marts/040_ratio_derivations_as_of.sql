@@ -1,12 +1,12 @@
 -- Builds: ratio_derivations_as_of(as_of_on), the third term of share = numerator ÷ denominator
 -- wherever two of the three are reported for the same period and the third is not.
 -- Grain: one row per derived metric per period. Inputs: core.ratio_definitions, reported_as_of.
-create or replace macro ratio_derivations_as_of(as_of_on) as table
+create or replace macro ratio_derivations_computed(as_of_on, from_marts) as table
 with
 
 definitions as (select * from core.ratio_definitions),
 
-levels as (select * from reported_as_of(as_of_on) where value is not null),
+levels as (select * from reported_for(as_of_on, from_marts) where value is not null),
 
 periods as (
     select distinct
@@ -120,6 +120,29 @@ final as (
 )
 
 select * from final;
+
+comment on macro table ratio_derivations_computed is
+    'What ratio_derivations_as_of returns, computed from the stored claims (from_marts: from the marts tables this build already made).';
+
+-- The build materialises it as known with every loaded release, from the marts built before it.
+create or replace table marts.ratio_derivations as select * from ratio_derivations_computed(date '9999-12-31', true);
+
+-- What a computation downstream reads: the table during a build (from_marts), else computed.
+create or replace macro ratio_derivations_for(as_of_on, from_marts) as table
+select * from marts.ratio_derivations where from_marts
+union all by name
+select * from ratio_derivations_computed(as_of_on, from_marts) where not from_marts;
+
+comment on macro table ratio_derivations_for is
+    'Internal: marts.ratio_derivations when from_marts (a build), else ratio_derivations_computed(as_of_on).';
+
+-- The table answers while it is current for the date asked (sql/staging/040_marts_state.sql);
+-- otherwise the computed branch runs on as_of_on, and on no release at all when the table answers.
+create or replace macro ratio_derivations_as_of(as_of_on) as table
+with marts_guard as materialized (select as_of_or_never(as_of_on) as computed_on)
+select * from marts.ratio_derivations where marts_current(as_of_on)
+union all by name
+select * from ratio_derivations_computed((select computed_on from marts_guard), false);
 
 comment on macro table ratio_derivations_as_of is
     'Shares, numerators or denominators derived from the other two terms of a ratio reported for the same period, with bounds carried through (value is NULL where the bounds point opposite ways).';

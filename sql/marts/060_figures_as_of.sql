@@ -2,13 +2,13 @@
 -- metric and period, plus derived figures where nothing was reported for that metric and period.
 -- Grain: one row per metric per period. Inputs: reported_as_of, derived_as_of, core.publishers,
 -- core.releases.
-create or replace macro figures_as_of(as_of_on) as table
+create or replace macro figures_computed(as_of_on, from_marts) as table
 with
 
-reported as (select * from reported_as_of(as_of_on)),
+reported as (select * from reported_for(as_of_on, from_marts)),
 
 derived as (
-    select * from derived_as_of(as_of_on) where derivation_rank = 1 and value is not null
+    select * from derived_for(as_of_on, from_marts) where derivation_rank = 1 and value is not null
 ),
 
 publishers as (select publisher_id, name, name_zh from core.publishers),
@@ -109,6 +109,29 @@ final as (
 )
 
 select * from final;
+
+comment on macro table figures_computed is
+    'What figures_as_of returns, computed from the stored claims (from_marts: from the marts tables this build already made).';
+
+-- The build materialises it as known with every loaded release, from the marts built before it.
+create or replace table marts.figures as select * from figures_computed(date '9999-12-31', true);
+
+-- What a computation downstream reads: the table during a build (from_marts), else computed.
+create or replace macro figures_for(as_of_on, from_marts) as table
+select * from marts.figures where from_marts
+union all by name
+select * from figures_computed(as_of_on, from_marts) where not from_marts;
+
+comment on macro table figures_for is
+    'Internal: marts.figures when from_marts (a build), else figures_computed(as_of_on).';
+
+-- The table answers while it is current for the date asked (sql/staging/040_marts_state.sql);
+-- otherwise the computed branch runs on as_of_on, and on no release at all when the table answers.
+create or replace macro figures_as_of(as_of_on) as table
+with marts_guard as materialized (select as_of_or_never(as_of_on) as computed_on)
+select * from marts.figures where marts_current(as_of_on)
+union all by name
+select * from figures_computed((select computed_on from marts_guard), false);
 
 comment on macro table figures_as_of is
     'What was known on the date given: one row per metric and period, the latest reported vintage, or a derived figure (is_derived) where nothing was reported. value is in base units; comparator is one of =, ~, >, >=, <, <=.';

@@ -2,11 +2,11 @@
 -- metric. Grain: one row per metric per (start year, end year) pair.
 -- Inputs: figures_as_of (reported whole calendar years with a value; a derived level is left
 -- out, since an implied prior level would only give back the rate it came from).
-create or replace macro cagr_as_of(as_of_on) as table
+create or replace macro cagr_computed(as_of_on, from_marts) as table
 with
 
 annual as (
-    select * from figures_as_of(as_of_on)
+    select * from figures_for(as_of_on, from_marts)
     where value > 0 and not is_derived and is_full_year(period_start, period_end)
 ),
 
@@ -59,6 +59,29 @@ final as (
 )
 
 select * from final;
+
+comment on macro table cagr_computed is
+    'What cagr_as_of returns, computed from the stored claims (from_marts: from the marts tables this build already made).';
+
+-- The build materialises it as known with every loaded release, from the marts built before it.
+create or replace table marts.cagr as select * from cagr_computed(date '9999-12-31', true);
+
+-- What a computation downstream reads: the table during a build (from_marts), else computed.
+create or replace macro cagr_for(as_of_on, from_marts) as table
+select * from marts.cagr where from_marts
+union all by name
+select * from cagr_computed(as_of_on, from_marts) where not from_marts;
+
+comment on macro table cagr_for is
+    'Internal: marts.cagr when from_marts (a build), else cagr_computed(as_of_on).';
+
+-- The table answers while it is current for the date asked (sql/staging/040_marts_state.sql);
+-- otherwise the computed branch runs on as_of_on, and on no release at all when the table answers.
+create or replace macro cagr_as_of(as_of_on) as table
+with marts_guard as materialized (select as_of_or_never(as_of_on) as computed_on)
+select * from marts.cagr where marts_current(as_of_on)
+union all by name
+select * from cagr_computed((select computed_on from marts_guard), false);
 
 comment on macro table cagr_as_of is
     'Compound annual growth (percent a year) between every two whole-year levels of a metric as known on the date given, with the comparator its inputs allow.';

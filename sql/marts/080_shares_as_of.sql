@@ -1,12 +1,12 @@
 -- Builds: shares_as_of(as_of_on), each share beside its numerator and denominator.
 -- Grain: one row per share metric per period where the share is known (reported or derived).
 -- Inputs: core.ratio_definitions, figures_as_of.
-create or replace macro shares_as_of(as_of_on) as table
+create or replace macro shares_computed(as_of_on, from_marts) as table
 with
 
 definitions as (select * from core.ratio_definitions),
 
-figures as (select * from figures_as_of(as_of_on) where value is not null),
+figures as (select * from figures_for(as_of_on, from_marts) where value is not null),
 
 final as (
     select
@@ -44,6 +44,29 @@ final as (
 )
 
 select * from final;
+
+comment on macro table shares_computed is
+    'What shares_as_of returns, computed from the stored claims (from_marts: from the marts tables this build already made).';
+
+-- The build materialises it as known with every loaded release, from the marts built before it.
+create or replace table marts.shares as select * from shares_computed(date '9999-12-31', true);
+
+-- What a computation downstream reads: the table during a build (from_marts), else computed.
+create or replace macro shares_for(as_of_on, from_marts) as table
+select * from marts.shares where from_marts
+union all by name
+select * from shares_computed(as_of_on, from_marts) where not from_marts;
+
+comment on macro table shares_for is
+    'Internal: marts.shares when from_marts (a build), else shares_computed(as_of_on).';
+
+-- The table answers while it is current for the date asked (sql/staging/040_marts_state.sql);
+-- otherwise the computed branch runs on as_of_on, and on no release at all when the table answers.
+create or replace macro shares_as_of(as_of_on) as table
+with marts_guard as materialized (select as_of_or_never(as_of_on) as computed_on)
+select * from marts.shares where marts_current(as_of_on)
+union all by name
+select * from shares_computed((select computed_on from marts_guard), false);
 
 comment on macro table shares_as_of is
     'Every share (a fraction: one-third is 0.333…) as known on the date given, reported or derived, beside its numerator and denominator for the same period.';

@@ -4,16 +4,16 @@
 -- figure that disagree on their qualifier. Intervals decide: see sql/staging/010_bound_macros.sql.
 -- Grain: one row per comparison. Inputs: growth_as_of, derived_as_of, reported_as_of,
 -- vintages_as_of.
-create or replace macro cross_checks_as_of(as_of_on) as table
+create or replace macro cross_checks_computed(as_of_on, from_marts) as table
 with
 
-growth as (select * from growth_as_of(as_of_on)),
+growth as (select * from growth_for(as_of_on, from_marts)),
 
-derived as (select * from derived_as_of(as_of_on) where value is not null),
+derived as (select * from derived_for(as_of_on, from_marts) where value is not null),
 
-reported as (select * from reported_as_of(as_of_on) where value is not null),
+reported as (select * from reported_for(as_of_on, from_marts) where value is not null),
 
-vintages as (select * from vintages_as_of(as_of_on) where value is not null),
+vintages as (select * from vintages_for(as_of_on, from_marts) where value is not null),
 
 rate_vs_levels as (
     select
@@ -133,6 +133,29 @@ final as (
 )
 
 select * from final;
+
+comment on macro table cross_checks_computed is
+    'What cross_checks_as_of returns, computed from the stored claims (from_marts: from the marts tables this build already made).';
+
+-- The build materialises it as known with every loaded release, from the marts built before it.
+create or replace table marts.cross_checks as select * from cross_checks_computed(date '9999-12-31', true);
+
+-- What a computation downstream reads: the table during a build (from_marts), else computed.
+create or replace macro cross_checks_for(as_of_on, from_marts) as table
+select * from marts.cross_checks where from_marts
+union all by name
+select * from cross_checks_computed(as_of_on, from_marts) where not from_marts;
+
+comment on macro table cross_checks_for is
+    'Internal: marts.cross_checks when from_marts (a build), else cross_checks_computed(as_of_on).';
+
+-- The table answers while it is current for the date asked (sql/staging/040_marts_state.sql);
+-- otherwise the computed branch runs on as_of_on, and on no release at all when the table answers.
+create or replace macro cross_checks_as_of(as_of_on) as table
+with marts_guard as materialized (select as_of_or_never(as_of_on) as computed_on)
+select * from marts.cross_checks where marts_current(as_of_on)
+union all by name
+select * from cross_checks_computed((select computed_on from marts_guard), false);
 
 comment on macro table cross_checks_as_of is
     'Every cross-claim comparison as known on the date given, with the intervals each claim allows and a verdict: consistent, compatible (different periods), inconsistent, differs (different periods) or qualifiers differ.';

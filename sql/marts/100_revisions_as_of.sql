@@ -1,10 +1,10 @@
 -- Builds: revisions_as_of(as_of_on), every time a release changed a figure already reported:
 -- a new value, qualifier or growth rate for the same metric and period.
 -- Grain: one row per vintage that differs from the vintage before it. Inputs: vintages_as_of.
-create or replace macro revisions_as_of(as_of_on) as table
+create or replace macro revisions_computed(as_of_on, from_marts) as table
 with
 
-vintages as (select * from vintages_as_of(as_of_on) where vintage_number > 1),
+vintages as (select * from vintages_for(as_of_on, from_marts) where vintage_number > 1),
 
 changed as (
     select
@@ -61,6 +61,29 @@ final as (
 )
 
 select * from final;
+
+comment on macro table revisions_computed is
+    'What revisions_as_of returns, computed from the stored claims (from_marts: from the marts tables this build already made).';
+
+-- The build materialises it as known with every loaded release, from the marts built before it.
+create or replace table marts.revisions as select * from revisions_computed(date '9999-12-31', true);
+
+-- What a computation downstream reads: the table during a build (from_marts), else computed.
+create or replace macro revisions_for(as_of_on, from_marts) as table
+select * from marts.revisions where from_marts
+union all by name
+select * from revisions_computed(as_of_on, from_marts) where not from_marts;
+
+comment on macro table revisions_for is
+    'Internal: marts.revisions when from_marts (a build), else revisions_computed(as_of_on).';
+
+-- The table answers while it is current for the date asked (sql/staging/040_marts_state.sql);
+-- otherwise the computed branch runs on as_of_on, and on no release at all when the table answers.
+create or replace macro revisions_as_of(as_of_on) as table
+with marts_guard as materialized (select as_of_or_never(as_of_on) as computed_on)
+select * from marts.revisions where marts_current(as_of_on)
+union all by name
+select * from revisions_computed((select computed_on from marts_guard), false);
 
 comment on macro table revisions_as_of is
     'Every revision known on the date given: a release that reported a metric and period already reported, with another value, qualifier or growth rate; old and new side by side with both releases.';

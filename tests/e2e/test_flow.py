@@ -83,13 +83,13 @@ def test_full_figure_table_travels_as_csv(run) -> None:
     attachments = pdf_attachments(run["pdf"])
     rows = list(csv.DictReader(io.StringIO(attachments["figures.csv"].decode("utf-8"))))
     assert len(rows) == 19  # 15 reported claims + 4 derived figures
-    derived = {r["metric_id"]: r for r in rows if r["is_derived"] == "True"}
+    derived = {r["metric_id"]: r for r in rows if r["is_derived"] == "true"}
     assert sorted(derived) == ["china.cbec.trade_value", "yiwu.cbec_entities.total",
                                "yiwu.ecommerce_entities.new",
                                "yiwu.ecommerce_entities.share_of_market"]
     assert float(derived["china.cbec.trade_value"]["value"]) == pytest.approx(2.63e12 / 1.108)
     china = next(r for r in rows if r["metric_id"] == "china.cbec.trade_value"
-                 and r["is_derived"] == "False")
+                 and r["is_derived"] == "false")
     assert china["value"] == "2630000000000.0" and china["comparator"] == "="
     assert china["quote"].startswith("In 2024, China's cross-border e-commerce trade")
 
