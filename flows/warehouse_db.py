@@ -3,8 +3,8 @@
 DuckDB's buffer manager may use up to 80% of the machine's memory. BAROMETER_DUCKDB_MEMORY_LIMIT
 (e.g. 1GB) caps it; past the cap DuckDB spills to a folder under the system's temporary
 directory (a read-only connection, the brief's, would otherwise have nowhere to spill). There
-is no cap by default: at 1,000,000 observations the cross-claim checks need about 1.5 GB that
-DuckDB cannot spill, and a 512MB cap makes the brief fail (docs/benchmarks.md).
+is no cap by default: no cap has been measured to hold at 1,000,000 observations, where the
+build's materialised marts take most of the run's 1.8 GiB peak (docs/benchmarks.md).
 """
 
 from __future__ import annotations

@@ -51,15 +51,6 @@ comment on macro table shares_computed is
 -- The build materialises it as known with every loaded release, from the marts built before it.
 create or replace table marts.shares as select * from shares_computed(date '9999-12-31', true);
 
--- What a computation downstream reads: the table during a build (from_marts), else computed.
-create or replace macro shares_for(as_of_on, from_marts) as table
-select * from marts.shares where from_marts
-union all by name
-select * from shares_computed(as_of_on, from_marts) where not from_marts;
-
-comment on macro table shares_for is
-    'Internal: marts.shares when from_marts (a build), else shares_computed(as_of_on).';
-
 -- The table answers while it is current for the date asked (sql/staging/040_marts_state.sql);
 -- otherwise the computed branch runs on as_of_on, and on no release at all when the table answers.
 create or replace macro shares_as_of(as_of_on) as table
