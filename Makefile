@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-zenhei fonts-dejavu-core poppler-utils
 
 .DEFAULT_GOAL := help
-.PHONY: help system-deps venv brief serve test bench lint clean
+.PHONY: help system-deps venv brief serve test score-extract bench lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -43,8 +43,13 @@ brief: system-deps venv ## set up, run the pipeline once, print the PDF's path
 serve: system-deps venv ## serve the weekly schedule on a local Prefect server until Ctrl-C (INTERVAL=60 to try)
 	@$(BIN)/barometer serve $(if $(INTERVAL),--interval $(INTERVAL))
 
-test: system-deps venv ## run the whole test suite (unit + end-to-end)
+test: system-deps venv score-extract ## run the whole test suite (unit + end-to-end), after the extractor's score
 	$(BIN)/pytest
+
+score-extract: venv ## score the extractor on the real-text corpus and the held-out texts (recall, precision, loaded wrong)
+	@$(BIN)/python -m tests.score_extract
+	@echo "held-out texts:"
+	@$(BIN)/python -m tests.score_extract --corpus tests/fixtures/holdout
 
 bench: system-deps venv ## benchmarks at 100/1,000/10,000 synthetic releases; writes docs/benchmarks.md
 	$(BIN)/python -m bench.run $(BENCH_ARGS)

@@ -26,16 +26,21 @@ class Term:
     measure: str = "flow"
     geography: str | None = None
     within: str | None = None
+    after: tuple[str, ...] = ()   # count nouns that name the metric right after a number
 
 
 @dataclass(frozen=True)
 class Lexicon:
-    """A named set of terms, geography words and unit words."""
+    """A named set of terms, geography words, unit words, the words that make a figure a part
+    of a total (breakdowns, by kind), other places, and cue words (forecast, present, …)."""
 
     name: str
     terms: tuple[Term, ...]
     geographies: dict[str, tuple[str, ...]] = field(default_factory=dict)
     units: dict[str, str] = field(default_factory=dict)
+    breakdowns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    places: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def term_for(self, metric_id: str) -> Term | None:
         """The term of a metric, if the lexicon has one."""
@@ -50,7 +55,8 @@ def lexicon_path(name: str) -> Path:
 def _term(raw: object, index: int, path: Path) -> Term:
     if not isinstance(raw, dict):
         raise LexiconError(f"lexicon {path}: term {index + 1} is not a table")
-    unknown = set(raw) - {"metric", "phrases", "unit", "measure", "geography", "within"}
+    unknown = set(raw) - {"metric", "phrases", "unit", "measure", "geography", "within",
+                          "after"}
     if unknown:
         raise LexiconError(f"lexicon {path}: term {index + 1} has unknown key(s) "
                            f"{', '.join(sorted(unknown))}")
@@ -65,7 +71,8 @@ def _term(raw: object, index: int, path: Path) -> Term:
         raise LexiconError(f"lexicon {path}: term for {raw['metric']} has measure {measure!r}; "
                            "use flow, stock or ratio")
     return Term(metric_id=raw["metric"], phrases=tuple(phrases), unit=raw["unit"],
-                measure=measure, geography=raw.get("geography"), within=raw.get("within"))
+                measure=measure, geography=raw.get("geography"), within=raw.get("within"),
+                after=tuple(raw.get("after", ())))
 
 
 def load_lexicon(path: Path, metrics_csv: Path | None = None) -> Lexicon:
@@ -80,9 +87,18 @@ def load_lexicon(path: Path, metrics_csv: Path | None = None) -> Lexicon:
     terms = tuple(_term(raw, i, path) for i, raw in enumerate(data.get("term", [])))
     if not terms:
         raise LexiconError(f"lexicon {path} has no [[term]]; add at least one")
-    geographies = {k: tuple(v) for k, v in data.get("geographies", {}).items()}
-    lexicon = Lexicon(name=data.get("name", path.stem), terms=terms, geographies=geographies,
-                      units=dict(data.get("units", {})))
+    def lists(key: str) -> dict[str, tuple[str, ...]]:
+        table = data.get(key, {})
+        if not isinstance(table, dict) or not all(
+                isinstance(v, list) and all(isinstance(w, str) and w for w in v)
+                for v in table.values()):
+            raise LexiconError(f"lexicon {path}: [{key}] must hold lists of words")
+        return {k: tuple(v) for k, v in table.items()}
+
+    lexicon = Lexicon(name=data.get("name", path.stem), terms=terms,
+                      geographies=lists("geographies"), units=dict(data.get("units", {})),
+                      breakdowns=lists("breakdowns"), places=lists("places"),
+                      cues=lists("cues"))
     if metrics_csv is not None:
         _check_metrics(lexicon, path, metrics_csv)
     return lexicon
