@@ -39,6 +39,7 @@ class Changes:
     new_figures: list[Row]
     revisions: list[Row]
     stale: list[Row]
+    accepted: list[Row] = field(default_factory=list)  # settled in review since then
 
     @property
     def has_previous(self) -> bool:
@@ -64,7 +65,7 @@ class BriefData:
     releases: list[Row]
     release_count: int
     revisions: list[Row]
-    unmatched: list[Row]
+    review: Row | None  # how many numbers await review, and the oldest; never printed as figures
     changes: Changes
     charts: list[Chart]
     # name -> (CSV file in a scratch folder that lives as long as this object, description)
@@ -158,6 +159,18 @@ def word_revision(row: Row) -> Row:
         changes.append("qualifier changed")
     return {**row, "old_text": side("old"), "new_text": side("new"),
             "change_text": "; ".join(changes)}
+
+
+def word_accepted(row: Row) -> Row:
+    """Add the printed forms of a figure accepted in review."""
+    return {
+        **row,
+        "value_text": format_figure(row["value"], row["unit"], row["comparator"],
+                                    row["comparator"] == "~", row["value_as_written"],
+                                    row["multiplier_word"]) if row["value"] is not None
+        else None,
+        "yoy_text": format_rate(row["yoy_pct"], row["yoy_comparator"]),
+    }
 
 
 def word_cross_check(row: Row) -> Row:
@@ -268,6 +281,8 @@ def collect_changes(con: duckdb.DuckDBPyConnection, as_of: date, table_rows: int
                      for r in fetch("brief_new_figures")],
         revisions=[word_revision(r) for r in fetch("brief_new_revisions")],
         stale=stale,
+        accepted=[word_accepted(r) for r in sqlrunner.fetch_dicts(
+            con, "queries/brief_new_accepted", [as_of, previous[0]["generated_at"]])],
     )
 
 
@@ -305,7 +320,7 @@ def collect_brief(db_path: Path, as_of: date, generated_at: datetime,
             releases=releases.head,
             release_count=releases.count,
             revisions=[word_revision(r) for r in stream("brief_revisions").head],
-            unmatched=fetch("brief_unmatched"),
+            review=next(iter(fetch("brief_review_queue")), None),
             changes=collect_changes(con, as_of, table_rows),
             charts=build_charts(con, as_of),
             attachments={

@@ -31,10 +31,11 @@ OBSERVATION_COLUMNS = (
     "yoy_rounding_halfwidth", "reported_by", "attributed_on", "attributed_text",
     "vintage_status", "quote", "quote_start", "quote_end", "note",
 )
-UNMATCHED_COLUMNS = (
-    "release_id", "seq", "reason", "period_kind", "period_start", "period_end", "period_text",
-    "value", "value_as_written", "multiplier_word", "unit", "comparator", "qualifier_text",
-    "yoy_pct", "yoy_text", "quote", "quote_start", "quote_end",
+REVIEW_COLUMNS = (
+    "release_id", "seq", "reason", "metric_id", "period_kind", "period_start", "period_end",
+    "period_text", "value", "value_as_written", "multiplier_word", "unit", "comparator",
+    "qualifier_text", "yoy_pct", "yoy_comparator", "yoy_text", "vintage_status", "quote",
+    "quote_start", "quote_end",
 )
 
 
@@ -58,7 +59,7 @@ class BulkFile:
     TABLES = (
         ("load/bulk_insert_releases", "releases.ndjson", RELEASE_COLUMNS, "load_order"),
         ("load/bulk_insert_observations", "observations.ndjson", OBSERVATION_COLUMNS, None),
-        ("load/bulk_insert_unmatched", "unmatched.ndjson", UNMATCHED_COLUMNS, None),
+        ("load/bulk_insert_review_items", "review_items.ndjson", REVIEW_COLUMNS, None),
     )
 
     def __init__(self, folder: Path | None = None) -> None:
@@ -95,12 +96,12 @@ class BulkFile:
             self.counts[table] += 1
 
     def add(self, release: Sequence[Any], observations: Sequence[Sequence[Any]],
-            unmatched: Sequence[Sequence[Any]] = ()) -> None:
-        """Add one release with its observations and unmatched figures (rows in the column
-        orders above)."""
+            held: Sequence[Sequence[Any]] = ()) -> None:
+        """Add one release with its observations and the numbers it holds for review (rows in
+        the column orders above)."""
         self._add(0, [release])
         self._add(1, observations)
-        self._add(2, unmatched)
+        self._add(2, held)
 
     def insert(self, con: duckdb.DuckDBPyConnection) -> None:
         """Insert every row added so far (the caller owns the transaction)."""

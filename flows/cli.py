@@ -19,6 +19,11 @@ app = typer.Typer(help="Track China's and Yiwu's cross-border e-commerce figures
                   no_args_is_help=True, add_completion=False)
 
 
+review_app = typer.Typer(help="The review queue: numbers held instead of loaded (docs/review.md).",
+                         add_completion=False)
+app.add_typer(review_app, name="review")
+
+
 @app.callback()
 def main() -> None:
     """Track China's and Yiwu's cross-border e-commerce figures."""
@@ -165,6 +170,111 @@ def extract(
         raise typer.Exit(2) from None
     for fig in extract_figures(doc.text, published.date(), lex, geography):
         typer.echo(json.dumps(figure_json(fig), ensure_ascii=False))
+
+
+def _review_fail(exc: Exception) -> typer.Exit:
+    typer.echo(f"error: {exc}", err=True)
+    return typer.Exit(1)
+
+
+@review_app.callback(invoke_without_command=True)
+def review(
+    ctx: typer.Context,
+    show_all: Annotated[bool, typer.Option(
+        "--all", help="Every item with its decision, not only those awaiting review.")] = False,
+    output: Annotated[str, typer.Option(
+        "--format", help="table, csv or json.")] = "table",
+    warehouse: Annotated[Path | None, typer.Option(
+        "--warehouse", help="DuckDB file (default: warehouse/barometer.duckdb).")] = None,
+) -> None:
+    """List the numbers awaiting review, oldest first (accept or reject each by its ID)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from flows.query import format_csv, format_json, render_table
+    from flows.review import list_items
+
+    if output not in ("table", "csv", "json"):
+        typer.echo(f"error: --format {output!r}: use table, csv or json", err=True)
+        raise typer.Exit(2)
+    path = (warehouse or load_settings().warehouse_path).resolve()
+    if not path.exists():
+        typer.echo(f"error: no warehouse at {path}; run `barometer run` first", err=True)
+        raise typer.Exit(1)
+    columns, rows = list_items(path, show_all)
+    if output == "csv":
+        typer.echo(format_csv(columns, rows), nl=False)
+    elif output == "json":
+        typer.echo(format_json(columns, rows))
+    elif not rows:
+        typer.echo("Nothing awaits review." if not show_all else "No item was ever held.")
+    else:
+        from rich.console import Console
+
+        keep = ["review_id", "status", "published_on", "suggested_metric_id", "period_start",
+                "period_end", "value_as_written", "multiplier_word", "unit", "yoy_pct",
+                "reason", "quote"]
+        picked = [columns.index(c) for c in keep]
+        Console().print(render_table(keep, [[row[i] for i in picked] for row in rows]))
+
+
+@review_app.command("accept")
+def review_accept(
+    review_id: Annotated[int, typer.Argument(help="The item's review_id.")],
+    metric: Annotated[str | None, typer.Option(
+        "--metric", help="The metric it measures (default: the extractor's suggestion).")]
+    = None,
+    period: Annotated[str | None, typer.Option(
+        "--period", help="2024, 2024-H1, 2024-Q3, 2024-05, 2024-01..2024-09 or "
+        "level:2025-02-28 (default: the period read).")] = None,
+    comparator: Annotated[str | None, typer.Option(
+        "--comparator", help="=, ~, >, >=, <, <= (default: the qualifier read).")] = None,
+    yoy: Annotated[str | None, typer.Option(
+        "--yoy", help="Year-on-year change in percent (default: the rate read).")] = None,
+    yoy_comparator: Annotated[str | None, typer.Option(
+        "--yoy-comparator", help="The rate's qualifier (default: =).")] = None,
+    note: Annotated[str, typer.Option("--note", help="Why it is right; kept with it.")] = "",
+    warehouse: Annotated[Path | None, typer.Option(
+        "--warehouse", help="DuckDB file (default: warehouse/barometer.duckdb).")] = None,
+) -> None:
+    """Load a held number as a figure of its release, with its quote and your note."""
+    from decimal import Decimal, InvalidOperation
+
+    from flows.review import ReviewError, accept
+
+    settings = load_settings()
+    try:
+        rate = Decimal(yoy) if yoy is not None else None
+    except InvalidOperation:
+        typer.echo(f"error: --yoy {yoy!r} is not a number (write 10.8 for +10.8%)", err=True)
+        raise typer.Exit(2) from None
+    try:
+        done = accept((warehouse or settings.warehouse_path).resolve(), review_id,
+                      settings.reviewer, note, metric, period, comparator, rate,
+                      yoy_comparator)
+    except ReviewError as exc:
+        raise _review_fail(exc) from None
+    kind, start, end = done.period
+    typer.echo(f"accepted item {review_id}: {done.metric_id} {kind} {start}..{end} is figure "
+               f"{done.seq} of release {done.release_id}; the next brief shows it")
+
+
+@review_app.command("reject")
+def review_reject(
+    review_id: Annotated[int, typer.Argument(help="The item's review_id.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it is not a figure; kept.")],
+    warehouse: Annotated[Path | None, typer.Option(
+        "--warehouse", help="DuckDB file (default: warehouse/barometer.duckdb).")] = None,
+) -> None:
+    """Settle a held number without loading it."""
+    from flows.review import ReviewError, reject
+
+    settings = load_settings()
+    try:
+        reject((warehouse or settings.warehouse_path).resolve(), review_id, settings.reviewer,
+               reason)
+    except ReviewError as exc:
+        raise _review_fail(exc) from None
+    typer.echo(f"rejected item {review_id}: {reason.strip()}")
 
 
 if __name__ == "__main__":

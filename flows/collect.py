@@ -14,7 +14,7 @@ from flows.documents import DocumentError, decode_payload, published_on_of, read
 from flows.feed import FeedError, feed_links
 from flows.fetch import PROJECT_URL, FetchPolicy, FetchResult, Validators, fetch, user_agent
 from flows.lexicon import LexiconError, lexicon_path, load_lexicon
-from flows.load import load_releases, record_rejection
+from flows.load import load_releases, record_rejection, typical_values
 from flows.parse_csv import parse_observations_csv
 from flows.parse_press import PressMeta, parse_press_release
 from flows.release_files import ParsedRelease, ReleaseError, parse_release_json, sha256_of
@@ -91,7 +91,8 @@ def _log_attempts(con: duckdb.DuckDBPyConnection, ctx: CollectContext, source_id
 
 
 def parse_payload(kind: str, body: bytes, content_type: str | None, source: Source,
-                  archived: Path, url: str, metric_units: dict[str, str]) -> list[ParsedRelease]:
+                  archived: Path, url: str, metric_units: dict[str, str],
+                  typical: dict[str, float] | None = None) -> list[ParsedRelease]:
     """Parse an archived payload by its source's kind into releases of the model."""
     if kind == "json":
         release = parse_release_json(body, archived)
@@ -112,7 +113,7 @@ def parse_payload(kind: str, body: bytes, content_type: str | None, source: Sour
     meta = PressMeta(source_id=source.id, publisher_id=source.publisher,
                      published_on=published_on, url=url, title=doc.title,
                      geography=source.geography)
-    return [parse_press_release(doc, body, meta, lexicon, metric_units, archived)]
+    return [parse_press_release(doc, body, meta, lexicon, metric_units, archived, typical)]
 
 
 def store_payload(con: duckdb.DuckDBPyConnection, ctx: CollectContext, source: Source,
@@ -124,7 +125,7 @@ def store_payload(con: duckdb.DuckDBPyConnection, ctx: CollectContext, source: S
     units = {r["metric_id"]: r["unit"] for r in sqlrunner.fetch_dicts(con, "load/metric_units")}
     try:
         releases = parse_payload(kind, body, result.content_type, source, archived.path,
-                                 result.url, units)
+                                 result.url, units, typical_values(con))
         loaded, unchanged = load_releases(con, releases, relative)
     except ReleaseError as err:
         record_rejection(con, err)

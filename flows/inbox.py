@@ -18,7 +18,7 @@ from flows import sqlrunner
 from flows.archive import archive_payload
 from flows.documents import DocumentError, read_document
 from flows.lexicon import LexiconError, lexicon_path, load_lexicon
-from flows.load import load_releases, record_rejection
+from flows.load import load_releases, record_rejection, typical_values
 from flows.parse_csv import parse_observations_csv
 from flows.parse_press import PressMeta, parse_press_release
 from flows.release_files import ParsedRelease, ReleaseError, read_release
@@ -43,8 +43,8 @@ class InboxReport:
         return [f"inbox: {line}" for line in self.rejected]
 
 
-def _front_matter_release(path: Path, body: bytes, metric_units: dict[str, str]
-                          ) -> ParsedRelease:
+def _front_matter_release(path: Path, body: bytes, metric_units: dict[str, str],
+                          typical: dict[str, float] | None = None) -> ParsedRelease:
     """A saved press release: front matter (publisher, published_on, url, …) then the text."""
     try:
         doc = read_document(body, None, path.name)
@@ -75,18 +75,20 @@ def _front_matter_release(path: Path, body: bytes, metric_units: dict[str, str]
         url=front.get("url"), title=front.get("title") or doc.title,
         language=front.get("language"), geography=front.get("geography"),
         published_on_note=front.get("published_on_note"))
-    return parse_press_release(doc, body, meta, lexicon, metric_units, path)
+    return parse_press_release(doc, body, meta, lexicon, metric_units, path, typical)
 
 
-def parse_inbox_file(path: Path, metric_units: dict[str, str]) -> list[ParsedRelease]:
-    """Parse one inbox file by its extension."""
+def parse_inbox_file(path: Path, metric_units: dict[str, str],
+                     typical: dict[str, float] | None = None) -> list[ParsedRelease]:
+    """Parse one inbox file by its extension (a saved page's values are checked against the
+    metrics' typical values)."""
     suffix = path.suffix.lower()
     if suffix == ".json":
         return [read_release(path)]
     if suffix == ".csv":
         return parse_observations_csv(path.read_bytes(), source=path, stem=path.stem)
     if suffix in TEXT_SUFFIXES:
-        return [_front_matter_release(path, path.read_bytes(), metric_units)]
+        return [_front_matter_release(path, path.read_bytes(), metric_units, typical)]
     raise ReleaseError(path, f"unknown file type {suffix!r}; drop a .json release, a .csv of "
                        "observations, or a .txt/.html press release with front matter")
 
@@ -155,7 +157,7 @@ def _process_file(con: duckdb.DuckDBPyConnection, path: Path, inbox_dir: Path,
         archive_payload(raw_dir, INBOX_SOURCE, companion.read_bytes())
     relative = archived.relative_to(warehouse_dir)
     try:
-        releases = parse_inbox_file(path, units)
+        releases = parse_inbox_file(path, units, typical_values(con))
         loaded, unchanged = load_releases(con, releases, relative)
     except ReleaseError as err:
         record_rejection(con, err, archived.sha256)

@@ -26,6 +26,7 @@ from flows.release_files import (
     release_paths,
     sha256_of,
 )
+from flows.release_model import Figure
 from flows.warehouse_db import connect
 
 
@@ -79,6 +80,13 @@ class Reference:
         return cls(units, publishers)
 
 
+def typical_values(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """Each metric's typical value (median, per day for a flow): what an extracted value is
+    checked against before it loads."""
+    return {r["metric_id"]: r["typical"]
+            for r in sqlrunner.fetch_dicts(con, "load/metric_typical_values")}
+
+
 def validate_against_reference(con: duckdb.DuckDBPyConnection, parsed: ParsedRelease,
                                reference: Reference | None = None) -> None:
     """Refuse a release that names an unknown metric or publisher, or the wrong unit."""
@@ -101,6 +109,20 @@ def validate_against_reference(con: duckdb.DuckDBPyConnection, parsed: ParsedRel
         raise ReleaseError(parsed.source, "; ".join(dict.fromkeys(problems)), rel.release_id)
 
 
+def observation_row(release_id: str, seq: int, fig: Figure,
+                    span: tuple[int, int] | None) -> list:
+    """The parameter row of one observation (the column order of core.observations)."""
+    return [
+        release_id, seq, fig.metric_id, fig.period_kind, _iso(fig.period_start),
+        _iso(fig.period_end), fig.period_text, _float(fig.value), fig.value_as_written,
+        fig.multiplier, fig.unit, fig.comparator, fig.qualifier_text,
+        _float(fig.rounding_halfwidth), _float(fig.yoy_pct), fig.yoy_comparator,
+        fig.yoy_text, _float(fig.yoy_rounding_halfwidth), fig.reported_by,
+        _iso(fig.attributed_on), fig.attributed_text, fig.vintage_status, fig.quote,
+        span[0] if span else None, span[1] if span else None, fig.note,
+    ]
+
+
 def release_rows(parsed: ParsedRelease, document_path: str | None) -> tuple[list, list[list]]:
     """Turn a parsed release into the parameter rows of its release and observations."""
     rel = parsed.release
@@ -109,42 +131,33 @@ def release_rows(parsed: ParsedRelease, document_path: str | None) -> tuple[list
         rel.url, rel.language, rel.retrieved_at, parsed.content_sha256, parsed.claims_sha256,
         document_path, rel.notes,
     ]
-    observation_rows = []
-    for seq, fig in enumerate(rel.figures, start=1):
-        span = parsed.quote_span(fig.quote)
-        observation_rows.append([
-            rel.release_id, seq, fig.metric_id, fig.period_kind, _iso(fig.period_start),
-            _iso(fig.period_end), fig.period_text, _float(fig.value), fig.value_as_written,
-            fig.multiplier, fig.unit, fig.comparator, fig.qualifier_text,
-            _float(fig.rounding_halfwidth), _float(fig.yoy_pct), fig.yoy_comparator,
-            fig.yoy_text, _float(fig.yoy_rounding_halfwidth), fig.reported_by,
-            _iso(fig.attributed_on), fig.attributed_text, fig.vintage_status, fig.quote,
-            span[0] if span else None, span[1] if span else None, fig.note,
-        ])
+    observation_rows = [observation_row(rel.release_id, seq, fig, parsed.quote_span(fig.quote))
+                        for seq, fig in enumerate(rel.figures, start=1)]
     return release_row, observation_rows
 
 
-def unmatched_rows(parsed: ParsedRelease) -> list[list]:
-    """Turn a release's unmatched figures into parameter rows of core.unmatched_figures."""
+def review_rows(parsed: ParsedRelease) -> list[list]:
+    """Turn the numbers a release holds for review into parameter rows of core.review_items."""
     rows = []
-    for seq, fig in enumerate(parsed.release.unmatched, start=1):
+    for seq, fig in enumerate(parsed.release.held_for_review, start=1):
         span = parsed.quote_span(fig.quote)
         rows.append([
-            parsed.release.release_id, seq, fig.reason, fig.period_kind, _iso(fig.period_start),
-            _iso(fig.period_end), fig.period_text, _float(fig.value), fig.value_as_written,
-            fig.multiplier, fig.unit, fig.comparator, fig.qualifier_text, _float(fig.yoy_pct),
-            fig.yoy_text, fig.quote, span[0] if span else None, span[1] if span else None,
+            parsed.release.release_id, seq, fig.reason, fig.metric_id, fig.period_kind,
+            _iso(fig.period_start), _iso(fig.period_end), fig.period_text, _float(fig.value),
+            fig.value_as_written, fig.multiplier, fig.unit, fig.comparator, fig.qualifier_text,
+            _float(fig.yoy_pct), fig.yoy_comparator, fig.yoy_text, fig.vintage_status,
+            fig.quote, span[0] if span else None, span[1] if span else None,
         ])
     return rows
 
 
 def insert_release_rows(
     con: duckdb.DuckDBPyConnection, release_row: Sequence[Any], observation_rows: list[list],
-    unmatched: list[list] | None = None,
+    held: list[list] | None = None,
 ) -> None:
-    """Insert a release, its observations and unmatched figures (the caller owns the commit)."""
+    """Insert a release, its observations and held numbers (the caller owns the commit)."""
     with BulkFile() as bulk:
-        bulk.add(release_row, observation_rows, unmatched or [])
+        bulk.add(release_row, observation_rows, held or [])
         bulk.insert(con)
 
 
@@ -204,7 +217,7 @@ def _insert(con: duckdb.DuckDBPyConnection, batch: Sequence[ParsedRelease],
         with BulkFile() as bulk:
             for parsed in batch:
                 release_row, observation_rows = release_rows(parsed, document_path)
-                bulk.add(release_row, observation_rows, unmatched_rows(parsed))
+                bulk.add(release_row, observation_rows, review_rows(parsed))
             bulk.insert(con)
     except duckdb.Error as exc:
         where = batch[0] if len(batch) == 1 else None
@@ -265,7 +278,7 @@ def load_seeds(db_path: Path, seeds_dir: Path) -> LoadSummary:
                 summary.rejected.append(err)
                 continue
             release_row, observation_rows = release_rows(parsed, _document_path(parsed, seeds_dir))
-            bulk.add(release_row, observation_rows, unmatched_rows(parsed))
+            bulk.add(release_row, observation_rows, review_rows(parsed))
             stored[parsed.release.release_id] = parsed.claims_sha256
             by_claims[parsed.claims_sha256] = parsed.release.release_id
             accepted.append((path, parsed.release.release_id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -10,10 +11,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from flows.documents import Document
-from flows.extract import ExtractedFigure, extract_figures
+from flows.extract import ExtractedFigure, Outcome, decide, extract_figures, hold_outliers
+from flows.extract.decide import SAME_FIGURE
 from flows.lexicon import Lexicon
 from flows.release_files import ParsedRelease, ReleaseError, describe_validation, sha256_of
 from flows.release_model import Figure, Release
+
+# Each metric's typical value in the warehouse, per day for a flow (load.typical_values).
+TypicalValues = Mapping[str, float]
 
 
 @dataclass(frozen=True)
@@ -30,81 +35,44 @@ class PressMeta:
     published_on_note: str | None = None
 
 
-def _unmatched(fig: ExtractedFigure, reason: str) -> dict[str, Any]:
+def _held(fig: ExtractedFigure, reason: str) -> dict[str, Any]:
     return {
-        "reason": reason, "period_kind": fig.period_kind, "period_start": fig.period_start,
-        "period_end": fig.period_end, "period_text": fig.period_text, "value": fig.value,
+        "reason": reason, "metric_id": fig.metric_id or fig.suggested_metric_id,
+        "period_kind": fig.period_kind,
+        "period_start": fig.period_start, "period_end": fig.period_end,
+        "period_text": fig.period_text, "value": fig.value,
         "value_as_written": fig.value_as_written, "multiplier": fig.multiplier,
         "unit": fig.unit, "comparator": fig.comparator, "qualifier_text": fig.qualifier_text,
-        "yoy_pct": fig.yoy_pct, "yoy_text": fig.yoy_text, "quote": fig.quote,
+        "yoy_pct": fig.yoy_pct, "yoy_comparator": fig.yoy_comparator, "yoy_text": fig.yoy_text,
+        "vintage_status": fig.vintage_status, "quote": fig.quote,
     }
 
 
-def _figure(fig: ExtractedFigure, meta: PressMeta) -> Figure:
-    return Figure(
-        metric_id=fig.metric_id, period_kind=fig.period_kind, period_start=fig.period_start,
-        period_end=fig.period_end, period_text=fig.period_text, value=fig.value,
-        value_as_written=fig.value_as_written, multiplier=fig.multiplier, unit=fig.unit,
-        comparator=fig.comparator, qualifier_text=fig.qualifier_text, yoy_pct=fig.yoy_pct,
-        yoy_comparator=fig.yoy_comparator, yoy_text=fig.yoy_text, reported_by=meta.publisher_id,
-        vintage_status=fig.vintage_status, quote=fig.quote)
-
-
-def _fullness(fig: Figure) -> int:
-    """How much a figure says beyond its value: a rate, a status."""
-    return (fig.yoy_pct is not None) + (fig.vintage_status is not None)
-
-
-def _sort(extracted: list[ExtractedFigure], meta: PressMeta,
-          metric_units: dict[str, str]) -> tuple[list[Figure], list[dict[str, Any]]]:
-    """Split extracted figures into loadable ones and ones kept for review, with the reason."""
-    figures: list[Figure] = []
-    unmatched: list[dict[str, Any]] = []
-    seen: dict[tuple, Figure] = {}
-    for fig in extracted:
-        reason = fig.unmatched_reason
-        if reason is None and fig.metric_id not in metric_units:
-            reason = f"metric {fig.metric_id!r} of the lexicon is not in metrics.csv"
-        elif reason is None and fig.value is not None and fig.unit != metric_units[fig.metric_id]:
-            reason = f"unit {fig.unit!r} is not the metric's unit {metric_units[fig.metric_id]!r}"
-        elif reason is None and fig.period_start is not None and (
-                fig.period_start > meta.published_on
-                or (fig.period_kind != "level" and fig.period_end > meta.published_on)):
-            reason = "its period had not ended when the release was published (a target?)"
-        if reason is None:
-            try:
-                candidate = _figure(fig, meta)
-            except ValidationError as exc:
-                reason = describe_validation(exc)
-        if reason is None:
-            key = (candidate.metric_id, candidate.period_kind, candidate.period_start,
-                   candidate.period_end)
-            if key in seen:
-                earlier = seen[key]
-                if (earlier.value, earlier.comparator) == (candidate.value, candidate.comparator):
-                    # The same figure restated (a headline, then the body): keep the fuller one.
-                    if _fullness(candidate) > _fullness(earlier):
-                        figures[figures.index(earlier)] = seen[key] = candidate
-                    continue
-                reason = "the release gives another figure for this metric and period earlier"
-            else:
-                seen[key] = candidate
-                figures.append(candidate)
-                continue
-        unmatched.append(_unmatched(fig, reason))
-    return figures, unmatched
+def sort_outcomes(outcomes: list[Outcome]) -> tuple[list[Figure], list[dict[str, Any]]]:
+    """The figures that load, and every other number held for review with its reason (a
+    number restated elsewhere in the release is not held twice)."""
+    figures = [o.loaded for o in outcomes if o.loaded is not None]
+    held = [_held(o.figure, o.reason or "not a figure") for o in outcomes
+            if o.loaded is None and o.reason != SAME_FIGURE]
+    return figures, held
 
 
 def parse_press_release(doc: Document, body: bytes, meta: PressMeta, lexicon: Lexicon,
-                        metric_units: dict[str, str], source: Path) -> ParsedRelease:
-    """Extract every figure of a press release; refuse a page that has none."""
+                        metric_units: dict[str, str], source: Path,
+                        typical: TypicalValues | None = None) -> ParsedRelease:
+    """Extract every figure of a press release: those every rule established load, the rest
+    (and any value far from the metric's history) are held for review; refuse a page with no
+    number at all."""
     extracted = extract_figures(doc.text, meta.published_on, lexicon, meta.geography)
     if not extracted:
         raise ReleaseError(
             source, "no figures were found in the page (is it the right page, or a page that "
             "only links to the release?); it is archived and can be re-read once the extractor "
             "or the source's URL is fixed")
-    figures, unmatched = _sort(extracted, meta, metric_units)
+    outcomes = decide(extracted, meta.published_on, meta.publisher_id, metric_units)
+    if typical:
+        outcomes = hold_outliers(outcomes, typical)
+    figures, held = sort_outcomes(outcomes)
     content_sha = sha256_of(body)
     release_id = f"{meta.source_id}-{meta.published_on.isoformat()}-{content_sha[:10]}"
     data = {
@@ -112,7 +80,7 @@ def parse_press_release(doc: Document, body: bytes, meta: PressMeta, lexicon: Le
         "title": meta.title or doc.title or (doc.text.splitlines() or [release_id])[0][:200],
         "publisher_id": meta.publisher_id, "published_on": meta.published_on,
         "published_on_note": meta.published_on_note, "url": meta.url,
-        "language": meta.language, "figures": figures, "unmatched": unmatched,
+        "language": meta.language, "figures": figures, "held_for_review": held,
         "notes": f"Figures read from the text by the extractor with lexicon {lexicon.name!r}.",
     }
     try:

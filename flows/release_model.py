@@ -125,12 +125,14 @@ class Figure(BaseModel):
         return rounding_halfwidth(format(self.yoy_pct, "f"))
 
 
-class UnmatchedFigure(BaseModel):
-    """A number a release printed that could not be mapped to a metric: kept for review."""
+class HeldFigure(BaseModel):
+    """A number a release printed that was not loaded by itself: held for a reviewer, with the
+    reason and whatever the extractor read (its suggested metric too, when it had one)."""
 
     model_config = ConfigDict(extra="forbid")
 
     reason: str
+    metric_id: str | None = None
     period_kind: PeriodKind | None = None
     period_start: date | None = None
     period_end: date | None = None
@@ -142,7 +144,9 @@ class UnmatchedFigure(BaseModel):
     comparator: Comparator | None = None
     qualifier_text: str | None = None
     yoy_pct: Decimal | None = None
+    yoy_comparator: Comparator | None = None
     yoy_text: str | None = None
+    vintage_status: VintageStatus | None = None
     quote: str
 
 
@@ -162,7 +166,7 @@ class Release(BaseModel):
     document: str | None = None
     notes: str | None = None
     figures: list[Figure]
-    unmatched: list[UnmatchedFigure] = []
+    held_for_review: list[HeldFigure] = []
 
     @field_validator("release_id")
     @classmethod
@@ -173,7 +177,7 @@ class Release(BaseModel):
 
     @model_validator(mode="after")
     def _figures(self) -> Release:
-        if not self.figures and not self.unmatched:
+        if not self.figures and not self.held_for_review:
             raise ValueError("the release holds no figures")
         if self.published_on > date.today():
             raise ValueError(f"published_on {self.published_on} is in the future")

@@ -1,7 +1,9 @@
 """The one place that reads the environment: every setting has a BAROMETER_ variable."""
 
+import getpass
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from flows.paths import SEEDS_DIR, WAREHOUSE_DIR
@@ -27,6 +29,8 @@ class Settings(BaseSettings):
     brief_table_rows: int = 40
     # DuckDB's memory cap, e.g. "1GB" (flows/warehouse_db.py); empty: DuckDB's own default.
     duckdb_memory_limit: str = ""
+    # Who settles review items (`barometer review accept|reject`): the login name by default.
+    reviewer: str = Field(default_factory=getpass.getuser)
 
     @property
     def resolved_raw_dir(self) -> Path:

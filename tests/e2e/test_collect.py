@@ -90,9 +90,9 @@ def test_a_chinese_press_release_is_archived_parsed_and_loaded(
     assert str(release["published_on"]) == "2025-01-13"
     assert release["content_sha256"] == sha
     assert release["document_path"] == f"raw/test-source/{sha}"
-    # Numbers with no metric in the lexicon are kept for review, not dropped.
-    unmatched = collector.warehouse.rows("select value, quote from unmatched_figures")
-    assert {r["value"] for r in unmatched} >= {12000.0, 2500.0}
+    # Numbers with no metric in the lexicon wait in the review queue, not dropped.
+    held = collector.warehouse.rows("select value, quote from review_queue")
+    assert {r["value"] for r in held} >= {12000.0, 2500.0}
     log = collector.warehouse.rows("select outcome, status, bytes, payload_sha256 from fetch_log")
     assert log == [{"outcome": "ok", "status": 200, "bytes": len(ZH_PAGE),
                     "payload_sha256": sha}]

@@ -142,3 +142,25 @@ def test_a_file_dropped_twice_is_loaded_once(inbox: Inbox) -> None:
 def test_an_empty_or_missing_inbox_does_nothing(warehouse: Warehouse, tmp_path: Path) -> None:
     report = process_inbox(warehouse.path, tmp_path / "absent", tmp_path, tmp_path / "raw")
     assert (report.processed, report.loaded, report.rejected) == ([], [], [])
+
+
+def test_a_value_orders_of_magnitude_off_the_metrics_history_is_held_not_loaded(
+        inbox: Inbox) -> None:
+    inbox.warehouse.add(release("gacc-2024", "2025-01-13", [figure(
+        "china.cbec.trade_value", ("year", "2024-01-01", "2024-12-31"), 2.63e12, "2.63",
+        multiplier="万亿", yoy=10.8)]))
+    # H1 2025 as customs gave it (1.32万亿元) in full-width digits, and as 32万亿元, the value
+    # the full-width digits were once misread as.
+    inbox.drop("h1.txt", "---\npublisher: gacc\npublished_on: 2025-07-15\n---\n"
+               "上半年，我国跨境电商进出口约１．３２万亿元，同比增长５．７％。\n")
+    inbox.drop("typo.txt", "---\npublisher: gacc\npublished_on: 2025-07-16\n---\n"
+               "上半年，我国跨境电商进出口约32万亿元，同比增长5.7%。\n")
+    report = inbox.run()
+    assert report.rejected == []
+    loaded = inbox.rows("select value, comparator from core.observations "
+                        "where period_kind = 'half'")
+    assert loaded == [{"value": 1.32e12, "comparator": "~"}]
+    held = inbox.rows("select value, suggested_metric_id, reason from review_queue")
+    assert [(h["value"], h["suggested_metric_id"]) for h in held] == [
+        (32e12, "china.cbec.trade_value")]
+    assert "times the typical china.cbec.trade_value" in held[0]["reason"]

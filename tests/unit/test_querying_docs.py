@@ -76,7 +76,7 @@ def _nonempty(rows: list[dict[str, Any]]) -> None:
 
 
 # Each worked query, found by a phrase only it contains, and what it must return. The four
-# that read collection records (unmatched, fetch_log, payloads, rejected) may be empty on the
+# that read collection records (review queue, fetch_log, payloads, rejected) may be empty on the
 # curated seeds alone, so they only have to run.
 MUST_RETURN: dict[str, Callable[[list[dict[str, Any]]], None]] = {
     "where not is_derived\norder by metric_name, period_start": _latest,
@@ -92,7 +92,7 @@ MUST_RETURN: dict[str, Callable[[list[dict[str, Any]]], None]] = {
     "from check_findings": _nonempty,
     "from stale_metrics": _nonempty,
 }
-MAY_BE_EMPTY = ("from unmatched_figures", "from fetch_log", "from payloads",
+MAY_BE_EMPTY = ("from review_queue", "from review_items", "from fetch_log", "from payloads",
                 "from rejected_releases")
 
 
