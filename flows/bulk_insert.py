@@ -103,6 +103,10 @@ class BulkFile:
         self._add(1, observations)
         self._add(2, held)
 
+    def add_observations(self, observations: Sequence[Sequence[Any]]) -> None:
+        """Add observations to releases already loaded (a figure accepted in review)."""
+        self._add(1, observations)
+
     def insert(self, con: duckdb.DuckDBPyConnection) -> None:
         """Insert every row added so far (the caller owns the transaction)."""
         for out in self._files:

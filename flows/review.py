@@ -19,6 +19,7 @@ import duckdb
 from pydantic import ValidationError
 
 from flows import sqlrunner
+from flows.bulk_insert import BulkFile
 from flows.load import observation_row
 from flows.release_files import describe_validation
 from flows.release_model import Figure
@@ -149,8 +150,10 @@ def accept(db_path: Path, review_id: int, reviewer: str, note: str = "",
                         "this item, or accept it with the period it really has")
             seq = max((r["seq"] for r in existing), default=0) + 1
             span = (item["quote_start"], item["quote_end"])
-            sqlrunner.execute(con, "load/insert_observation", observation_row(
-                item["release_id"], seq, fig, span if span[0] is not None else None))
+            with BulkFile() as bulk:
+                bulk.add_observations([observation_row(
+                    item["release_id"], seq, fig, span if span[0] is not None else None)])
+                bulk.insert(con)
             sqlrunner.execute(con, "load/insert_review_decision", [
                 review_id, "accepted", decided_at, reviewer, note or "accepted",
                 item["release_id"], seq])

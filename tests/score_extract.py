@@ -87,7 +87,7 @@ class Score:
         return self.loaded_right / self.loaded if self.loaded else 1.0
 
 
-def _spans(text: str, at: str) -> list[tuple[int, int]]:
+def spans_of(text: str, at: str) -> list[tuple[int, int]]:
     out, start = [], text.find(at)
     while start >= 0:
         out.append((start, start + len(at)))
@@ -123,7 +123,7 @@ def score(entries: list[CorpusText] | None = None) -> Score:
             got = _fields(outcome)
             exp = expected.get((got["metric"], got["period"]))
             if exp is None:
-                exp = next((e for e in entry.figures if _at(outcome, _spans(entry.text, e.at))),
+                exp = next((e for e in entry.figures if _at(outcome, spans_of(entry.text, e.at))),
                            None)
             want = _expected_fields(exp) if exp else None
             total.loaded += 1
@@ -139,7 +139,7 @@ def score(entries: list[CorpusText] | None = None) -> Score:
         for exp in entry.figures:
             total.expected += 1
             want = _expected_fields(exp)
-            spans = _spans(entry.text, exp.at)
+            spans = spans_of(entry.text, exp.at)
             here = [o for o in outcomes if _at(o, spans)]
             best = next((o for o in here if o.loaded is not None), here[0] if here else None)
             got = _fields(best) if best else {}

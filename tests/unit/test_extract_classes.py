@@ -18,6 +18,7 @@ from flows.extract import decide, extract_figures
 from flows.lexicon import lexicon_path, load_lexicon
 from flows.paths import SEEDS_DIR
 from tests.corpus import CORPUS_DIR, metric_units, read_text
+from tests.score_extract import spans_of
 
 LEXICON = load_lexicon(lexicon_path("cbec"), SEEDS_DIR / "metrics.csv")
 UNITS = metric_units()
@@ -116,19 +117,11 @@ def _inside(span: tuple[int, int] | None, spans: list[tuple[int, int]]) -> bool:
     return span is not None and any(span[0] < e and s < span[1] for s, e in spans)
 
 
-def _occurrences(text: str, at: str) -> list[tuple[int, int]]:
-    out, start = [], text.find(at)
-    while start >= 0:
-        out.append((start, start + len(at)))
-        start = text.find(at, start + 1)
-    return out
-
-
 @pytest.mark.parametrize(("klass", "slug", "at", "expect"), CASES,
                          ids=[f"{c[0]}-{c[1][:28]}-{c[2][:18]}" for c in CASES])
 def test_each_class_on_real_sentences(klass: int, slug: str, at: str, expect: str) -> None:
     entry, outcomes = _outcomes(slug)
-    spans = _occurrences(entry.text, at)
+    spans = spans_of(entry.text, at)
     assert spans, f"{at!r} is not in {slug}"
     here = [o for o in outcomes if o.loaded is not None and (
         _inside(o.figure.span, spans) or _inside(o.figure.rate_span, spans))]
@@ -152,14 +145,14 @@ def test_each_class_on_real_sentences(klass: int, slug: str, at: str, expect: st
 def test_percentage_points_are_never_a_share_or_a_rate() -> None:
     for slug, at in [(c[1], c[2]) for c in CASES if c[0] == 2]:
         entry, outcomes = _outcomes(slug)
-        spans = _occurrences(entry.text, at)
+        spans = spans_of(entry.text, at)
         assert not [o for o in outcomes if _inside(o.figure.span, spans) and (
             o.figure.unit == "share" or o.figure.yoy_pct is not None)], slug
 
 
 def test_a_dollar_conversion_is_kept_in_dollars_and_held() -> None:
     entry, outcomes = _outcomes("en-cn-cgtn-2021-01-15-cbec-2020")
-    spans = _occurrences(entry.text, "($261.5 billion)")
+    spans = spans_of(entry.text, "($261.5 billion)")
     held = [o for o in outcomes if _inside(o.figure.span, spans)]
     assert [(o.figure.unit, o.figure.value, o.loaded) for o in held] == [
         ("US dollars", Decimal("261500000000"), None)]
