@@ -43,8 +43,8 @@ brief: system-deps venv ## set up, run the pipeline once, print the PDF's path
 serve: system-deps venv ## serve the weekly schedule on a local Prefect server until Ctrl-C (INTERVAL=60 to try)
 	@$(BIN)/barometer serve $(if $(INTERVAL),--interval $(INTERVAL))
 
-test: system-deps venv score-extract ## run the whole test suite (unit + end-to-end), after the extractor's score
-	$(BIN)/pytest
+test: system-deps venv score-extract ## run the whole test suite (unit + end-to-end, on two cores), after the extractor's score
+	$(BIN)/pytest -n 2 --dist loadscope
 
 score-extract: venv ## score the extractor on the real-text corpus and the held-out texts (recall, precision, loaded wrong)
 	@$(BIN)/python -m tests.score_extract

@@ -79,14 +79,25 @@ class Warehouse:
             return [dict(zip(columns, r, strict=True)) for r in cur.fetchall()]
 
 
-@pytest.fixture
-def warehouse(tmp_path: Path) -> Warehouse:
-    """An empty warehouse (schema, reference seeds, every SQL layer) in a real file."""
-    path = tmp_path / "test.duckdb"
+@pytest.fixture(scope="session")
+def empty_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty warehouse (schema, reference seeds, every SQL layer), built once a session."""
+    path = tmp_path_factory.mktemp("template") / "empty.duckdb"
     with duckdb.connect(str(path)) as con:
         sqlrunner.apply_layers(con, ["schema"])
         load_reference(con, SEEDS_DIR)
         sqlrunner.apply_layers(con)
+    return path
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path, empty_warehouse: Path) -> Warehouse:
+    """An empty warehouse (schema, reference seeds, every SQL layer) in a real file of its own:
+    a copy of the session's, so each test starts from the same state without rebuilding it."""
+    import shutil
+
+    path = tmp_path / "test.duckdb"
+    shutil.copyfile(empty_warehouse, path)
     scratch = tmp_path / "releases"
     scratch.mkdir()
     return Warehouse(path, scratch)
