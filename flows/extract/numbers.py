@@ -260,9 +260,7 @@ def amount_tokens(sentence: str, blocked: list[Token]) -> list[Token]:
             continue
         written = format(value.normalize(), "f") if numeral else num
         if numeral and mult is None and value >= 10000 and value % 10000 == 0:
-            written, mult = format((value / 10000).normalize(), "f"), "万"
-        elif numeral and mult is None and value >= 100 and num.endswith("百"):
-            pass
+            written, mult = format((value / 10000).normalize(), "f"), "万"  # 一万 → 1 万
         end = m.end()
         comparator, qualifier, end = _hedge(sentence, m.start(), end, zh=True)
         if approx:

@@ -75,9 +75,6 @@ def _split_pairs(sent: Sentence, lexicon: Lexicon) -> None:
             halves += [Token("term", at, at + len(piece), found[0].data)] if found else []
             offset = at + len(piece)
         if len(halves) == 2:
-            before = [t for t in sent.terms if t.end <= token.start]
-            if before and re.fullmatch(r"\s*", sent.text[before[-1].end:halves[0].start]):
-                pass
             out += halves
         else:
             out.append(token)

@@ -6,16 +6,19 @@ queue as (
     select * from review_queue where published_on <= cast(? as date)
 ),
 
+publishers as (select publisher_id, name as publisher from core.publishers),
+
 final as (
     select
         count(*) over () as awaiting,
-        review_id,
-        release_id,
-        publisher_id,
-        published_on,
-        queued_at,
-        reason
-    from queue
+        q.review_id,
+        q.release_id,
+        p.publisher,
+        q.published_on,
+        q.queued_at,
+        q.reason
+    from queue as q
+    left join publishers as p using (publisher_id)
 )
 
 select * from final

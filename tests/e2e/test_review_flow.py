@@ -88,6 +88,7 @@ def test_the_first_brief_counts_it_and_never_prints_it_as_a_figure(reviewed: dic
     assert "Awaiting review: 1 number read from press releases is held, not printed as " \
            "figures" in text
     assert "no period is named for it in its sentence" in text
+    assert "(Yiwu Customs, 2025-01-20), has waited since" in text
     assert "128.86" not in text and "1288.6" not in text
 
 
