@@ -161,18 +161,6 @@ def word_revision(row: Row) -> Row:
             "change_text": "; ".join(changes)}
 
 
-def word_accepted(row: Row) -> Row:
-    """Add the printed forms of a figure accepted in review."""
-    return {
-        **row,
-        "value_text": format_figure(row["value"], row["unit"], row["comparator"],
-                                    row["comparator"] == "~", row["value_as_written"],
-                                    row["multiplier_word"]) if row["value"] is not None
-        else None,
-        "yoy_text": format_rate(row["yoy_pct"], row["yoy_comparator"]),
-    }
-
-
 def word_cross_check(row: Row) -> Row:
     """Add the printed forms of both sides of a comparison."""
     def side(prefix: str) -> str:
@@ -281,8 +269,9 @@ def collect_changes(con: duckdb.DuckDBPyConnection, as_of: date, table_rows: int
                      for r in fetch("brief_new_figures")],
         revisions=[word_revision(r) for r in fetch("brief_new_revisions")],
         stale=stale,
-        accepted=[word_accepted(r) for r in sqlrunner.fetch_dicts(
-            con, "queries/brief_new_accepted", [as_of, previous[0]["generated_at"]])],
+        accepted=[word_figure({**r, "is_approximate": r["comparator"] == "~"})
+                  for r in sqlrunner.fetch_dicts(con, "queries/brief_new_accepted",
+                                                 [as_of, previous[0]["generated_at"]])],
     )
 
 

@@ -191,7 +191,7 @@ def review(
     if ctx.invoked_subcommand is not None:
         return
     from flows.query import format_csv, format_json, render_table
-    from flows.review import list_items
+    from flows.review import ReviewError, list_items
 
     if output not in ("table", "csv", "json"):
         typer.echo(f"error: --format {output!r}: use table, csv or json", err=True)
@@ -200,7 +200,10 @@ def review(
     if not path.exists():
         typer.echo(f"error: no warehouse at {path}; run `barometer run` first", err=True)
         raise typer.Exit(1)
-    columns, rows = list_items(path, show_all)
+    try:
+        columns, rows = list_items(path, show_all)
+    except ReviewError as exc:
+        raise _review_fail(exc) from None
     if output == "csv":
         typer.echo(format_csv(columns, rows), nl=False)
     elif output == "json":

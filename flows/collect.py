@@ -125,7 +125,8 @@ def store_payload(con: duckdb.DuckDBPyConnection, ctx: CollectContext, source: S
     units = {r["metric_id"]: r["unit"] for r in sqlrunner.fetch_dicts(con, "load/metric_units")}
     try:
         releases = parse_payload(kind, body, result.content_type, source, archived.path,
-                                 result.url, units, typical_values(con))
+                                 result.url, units,
+                                 typical_values(con) if kind == "press-release" else None)
         loaded, unchanged = load_releases(con, releases, relative)
     except ReleaseError as err:
         record_rejection(con, err)

@@ -157,7 +157,9 @@ def _process_file(con: duckdb.DuckDBPyConnection, path: Path, inbox_dir: Path,
         archive_payload(raw_dir, INBOX_SOURCE, companion.read_bytes())
     relative = archived.relative_to(warehouse_dir)
     try:
-        releases = parse_inbox_file(path, units, typical_values(con))
+        # Only a saved page is read by the extractor: only it is checked against the history.
+        typical = typical_values(con) if path.suffix.lower() in TEXT_SUFFIXES else None
+        releases = parse_inbox_file(path, units, typical)
         loaded, unchanged = load_releases(con, releases, relative)
     except ReleaseError as err:
         record_rejection(con, err, archived.sha256)

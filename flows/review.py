@@ -93,7 +93,12 @@ def parse_period(text: str) -> tuple[str, date, date]:
 
 def list_items(db_path: Path, include_settled: bool = False) -> tuple[list[str], list[tuple]]:
     """The queue (oldest first), or every item with its decision: column names and rows."""
-    with connect(db_path, read_only=True) as con:
+    try:
+        con = connect(db_path, read_only=True)
+    except duckdb.IOException as exc:
+        raise ReviewError(f"the warehouse {db_path} cannot be read ({exc}); a run may be "
+                          "writing it: try again when it has finished") from None
+    with con:
         cur = con.execute(sqlrunner.statement("queries/review_list"), [include_settled])
         return [d[0] for d in cur.description], cur.fetchall()
 
