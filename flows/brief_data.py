@@ -72,6 +72,7 @@ class BriefData:
     attachments: dict[str, tuple[Path, str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     scratch: tempfile.TemporaryDirectory | None = None
+    kind: str = "regular"  # 'as-of': a back-dated brief (barometer run --as-of DATE)
 
     @property
     def latest_release_on(self) -> date | None:
@@ -253,7 +254,7 @@ def build_charts(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Chart]:
 
 def collect_changes(con: duckdb.DuckDBPyConnection, as_of: date, table_rows: int) -> Changes:
     """New releases, first-time figures and revisions since the previous brief; stale metrics."""
-    previous = sqlrunner.fetch_dicts(con, "queries/brief_previous")
+    previous = sqlrunner.fetch_dicts(con, "queries/brief_previous", [as_of])
     stale = sqlrunner.fetch_dicts(con, "queries/brief_stale_metrics", [as_of])[:table_rows]
     if not previous:
         return Changes(None, [], [], [], stale)

@@ -33,7 +33,9 @@ def main() -> None:
 def run(
     as_of: Annotated[datetime | None, typer.Option(
         "--as-of", formats=["%Y-%m-%d"],
-        help="Print what was known on this date (default: today).")] = None,
+        help="Print what was known on this date (default: today). A past date writes "
+        "briefs/as-of/DATE-brief.pdf and leaves latest-brief.pdf alone; a future one is "
+        "refused.")] = None,
     out: Annotated[Path | None, typer.Option(
         "--out", help="Folder for the PDF (default: warehouse/briefs).")] = None,
     warehouse: Annotated[Path | None, typer.Option(
@@ -44,9 +46,18 @@ def run(
         "--collect/--no-collect", help="Fetch the registry's sources (default: yes).")] = True,
 ) -> None:
     """Run the pipeline once (load, transform, checks, render) and print the PDF's path."""
+    from datetime import date
+
     from flows.pipeline import barometer_brief  # Prefect is slow to import; keep --help fast.
     from flows.progress import run_progress
+    from flows.render import AsOfError, brief_kind
 
+    if as_of is not None:
+        try:
+            brief_kind(as_of.date(), date.today())
+        except AsOfError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from None
     settings = load_settings()
     with run_progress():
         pdf = barometer_brief(

@@ -324,7 +324,11 @@ def _document_path(parsed: ParsedRelease, seeds_dir: Path) -> str:
 
 
 def record_brief(db_path: Path, generated_at: str, as_of: str, pdf_path: str,
-                 flow_run_id: str | None) -> None:
-    """Record a rendered brief with the releases it knew (core.briefs)."""
+                 flow_run_id: str | None, kind: str = "regular") -> None:
+    """Record a rendered brief with the releases it knew (core.briefs). kind: 'regular' (a
+    brief of its own day) or 'as-of' (back-dated: never the previous brief of a regular one)."""
+    if kind not in ("regular", "as-of"):
+        raise ValueError(f"brief kind must be 'regular' or 'as-of', got {kind!r}")
     with connect(db_path) as con:
-        sqlrunner.execute(con, "load/insert_brief", [generated_at, as_of, pdf_path, flow_run_id])
+        sqlrunner.execute(con, "load/insert_brief",
+                          [generated_at, as_of, pdf_path, flow_run_id, kind])

@@ -8,6 +8,7 @@ from uuid import uuid4
 
 from prefect import flow
 
+from flows.render import brief_kind
 from flows.tasks import (
     checks_task,
     collect_task,
@@ -34,11 +35,15 @@ def barometer_brief(
     as_of: date | None = None,
     author: str = "Cross-border e-commerce barometer",
     table_rows: int = 40,
+    run_date: date | None = None,
 ) -> Path:
     """Load curated releases, the inbox and every source; compute in SQL; render the brief;
     publish the analysts' snapshot. A failure before the end leaves the previous brief and
-    snapshot in place."""
-    as_of = as_of or date.today()
+    snapshot in place. An as_of before today makes a back-dated brief (briefs/as-of/, never
+    latest-brief.pdf nor the previous brief of a regular run); one after today is refused."""
+    today = run_date or date.today()  # run_date: replay a timeline (tests); default: today
+    as_of = as_of or today
+    kind = brief_kind(as_of, today)  # a future date is refused before anything is loaded
     raw_dir = raw_dir or warehouse_path.parent / "raw"
     warnings = load_task(warehouse_path, seeds_dir)
     if inbox_dir is not None:
@@ -51,7 +56,7 @@ def barometer_brief(
             warnings += collect_task(warehouse_path, raw_dir, source, run_id, contact)
     transform_task(warehouse_path)
     findings = checks_task(warehouse_path, as_of)
-    rendered = render_task(warehouse_path, out_dir, as_of, warnings, author, table_rows)
+    rendered = render_task(warehouse_path, out_dir, as_of, warnings, author, table_rows, kind)
     record_brief_task(warehouse_path, rendered)
     if snapshot_path is not None:
         publish_task(warehouse_path, snapshot_path)

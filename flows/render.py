@@ -88,6 +88,21 @@ def write_pdf(html: str, target: Path, created: datetime,
 
 
 LATEST_NAME = "latest-brief.pdf"
+AS_OF_DIR = "as-of"  # back-dated briefs (barometer run --as-of DATE before today) go here
+
+
+class AsOfError(ValueError):
+    """An as-of date the pipeline cannot honour (one in the future)."""
+
+
+def brief_kind(as_of: date, today: date) -> str:
+    """'regular' for a brief of its own day, 'as-of' for a back-dated one; a future date is
+    refused: nobody knows yet what will be published by then."""
+    if as_of > today:
+        raise AsOfError(
+            f"--as-of {as_of.isoformat()} is in the future (today is {today.isoformat()}): a "
+            "brief can only say what is known by today; leave --as-of out for today's brief")
+    return "regular" if as_of == today else "as-of"
 
 
 def next_brief_path(out_dir: Path, as_of: date) -> Path:
@@ -112,14 +127,17 @@ def publish_latest(pdf: Path, out_dir: Path) -> Path:
     return latest
 
 
-def render_brief(data: BriefData, out_dir: Path, author: str) -> Path:
+def render_brief(data: BriefData, out_dir: Path, author: str, kind: str = "regular") -> Path:
     """Render the brief for data.as_of into out_dir under its own name; return the PDF's path.
 
-    Only a complete PDF is renamed into place, and only then is latest-brief.pdf refreshed.
+    Only a complete PDF is renamed into place, and only then is latest-brief.pdf refreshed. A
+    back-dated brief (kind 'as-of') goes to out_dir/as-of/ and leaves latest-brief.pdf alone.
     """
     html = render_html(data, author)
-    target = next_brief_path(out_dir, data.as_of)
+    folder = out_dir / AS_OF_DIR if kind == "as-of" else out_dir
+    target = next_brief_path(folder, data.as_of)
     created = data.generated_at.astimezone(UTC)
     pdf = write_pdf(html, target, created, data.attachments)
-    publish_latest(pdf, out_dir)
+    if kind == "regular":
+        publish_latest(pdf, out_dir)
     return pdf

@@ -108,11 +108,13 @@ def checks_task(warehouse_path: Path, as_of: date) -> list[dict[str, Any]]:
 
 @task(name="render brief")
 def render_task(warehouse_path: Path, out_dir: Path, as_of: date, warnings: list[str],
-                author: str, table_rows: int) -> dict[str, Any]:
-    """Collect the brief's data and render the PDF; return its path and headline lines."""
+                author: str, table_rows: int, kind: str = "regular") -> dict[str, Any]:
+    """Collect the brief's data and render the PDF; return its path and headline lines.
+    kind 'as-of' (a back-dated brief) writes under out_dir/as-of/ and keeps latest-brief.pdf."""
     data = collect_brief(warehouse_path, as_of, datetime.now(UTC), table_rows,
                          warnings)
-    pdf = render_brief(data, out_dir, author)
+    data.kind = kind
+    pdf = render_brief(data, out_dir, author, kind)
     get_run_logger().info("brief written to %s", pdf)
     return {
         "pdf": str(pdf),
@@ -123,6 +125,7 @@ def render_task(warehouse_path: Path, out_dir: Path, as_of: date, warnings: list
         "warnings": data.warnings,
         "generated_at": data.generated_at.isoformat(),
         "as_of": as_of.isoformat(),
+        "kind": kind,
         "is_first": not data.changes.has_previous,
         "new_releases": [
             {"release": r["release_id"], "title": r["title"], "publisher": r["publisher"],
@@ -136,7 +139,7 @@ def render_task(warehouse_path: Path, out_dir: Path, as_of: date, warnings: list
 def record_brief_task(warehouse_path: Path, rendered: dict[str, Any]) -> None:
     """Remember the brief and the releases it knew, so the next one says what changed."""
     record_brief(warehouse_path, rendered["generated_at"], rendered["as_of"], rendered["pdf"],
-                 flow_run.get_id())
+                 flow_run.get_id(), rendered.get("kind", "regular"))
 
 
 @task(name="publish snapshot")

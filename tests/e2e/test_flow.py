@@ -33,7 +33,9 @@ def run(prefect_server, tmp_path_factory) -> dict:
 
 def test_flow_completes_and_names_its_pdf(run) -> None:
     assert run["state"].is_completed()
-    assert run["pdf"] == run["folder"] / "briefs" / "2025-07-01-brief.pdf"
+    # A run as of a past date is back-dated: its brief goes to briefs/as-of/, not latest.
+    assert run["pdf"] == run["folder"] / "briefs" / "as-of" / "2025-07-01-brief.pdf"
+    assert not (run["folder"] / "briefs" / "latest-brief.pdf").exists()
     assert run["pdf"].stat().st_size > 10_000
 
 

@@ -53,7 +53,8 @@ def reviewed(prefect_server, tmp_path_factory) -> dict:
         def run() -> Path:
             return barometer_brief(warehouse_path=db, out_dir=folder / "briefs",
                                    seeds_dir=seeds, sources_path=sources,
-                                   inbox_dir=folder / "inbox", as_of=AS_OF)
+                                   inbox_dir=folder / "inbox", as_of=AS_OF,
+                                   run_date=AS_OF)
 
         first = run()
         state = {"first_text": pdf_text(first),

@@ -69,7 +69,8 @@ def two_runs(prefect_server, tmp_path_factory) -> dict:
     inbox.mkdir()
     kwargs = {"warehouse_path": folder / "w.duckdb", "out_dir": folder / "briefs",
               "seeds_dir": copy_seeds(folder / "seeds"), "inbox_dir": inbox,
-              "snapshot_path": folder / "snapshot" / "barometer.duckdb", "as_of": AS_OF}
+              "snapshot_path": folder / "snapshot" / "barometer.duckdb", "as_of": AS_OF,
+              "run_date": AS_OF}  # regular briefs of that day, as if run on it
     first = barometer_brief(**kwargs, return_state=True)
     first_bytes = first.result().read_bytes()
     analyst = Analyst(kwargs["snapshot_path"])
@@ -160,7 +161,8 @@ def test_a_failing_check_fails_the_run_and_keeps_the_previous_brief_and_snapshot
 
     kwargs = {"warehouse_path": tmp_path / "w.duckdb", "out_dir": tmp_path / "briefs",
               "seeds_dir": copy_seeds(tmp_path / "seeds"),
-              "snapshot_path": tmp_path / "snapshot" / "barometer.duckdb", "as_of": AS_OF}
+              "snapshot_path": tmp_path / "snapshot" / "barometer.duckdb", "as_of": AS_OF,
+              "run_date": AS_OF}
     assert barometer_brief(**kwargs, return_state=True).is_completed()
     latest = (kwargs["out_dir"] / LATEST_NAME).read_bytes()
     snapshot = kwargs["snapshot_path"].read_bytes()
@@ -193,14 +195,14 @@ def test_a_run_killed_while_writing_its_brief_leaves_the_previous_one_intact(
            "BAROMETER_SEEDS_DIR": str(copy_seeds(tmp_path / "seeds")),
            "BAROMETER_INBOX_DIR": str(tmp_path / "inbox"),
            "BAROMETER_SNAPSHOT_PATH": str(tmp_path / "snapshot" / "barometer.duckdb")}
-    command = [sys.executable, "-m", "flows.cli", "run", "--no-collect", "--as-of", "2025-07-01"]
+    command = [sys.executable, "-m", "flows.cli", "run", "--no-collect"]  # today's brief
     first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300,
                            check=False)
     assert first.returncode == 0, first.stderr
     briefs = tmp_path / "briefs"
     good = {p.name: p.read_bytes() for p in briefs.iterdir()}
     snapshot = (tmp_path / "snapshot" / "barometer.duckdb").read_bytes()
-    fifo = briefs / ".2025-07-01-brief-2.pdf.partial"
+    fifo = briefs / f".{date.today().isoformat()}-brief-2.pdf.partial"
     os.mkfifo(fifo)
     run = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL, start_new_session=True)
