@@ -78,35 +78,67 @@ def run(
 @app.command()
 def status(
     runs: Annotated[bool, typer.Option("--runs/--no-runs",
-                                       help="Ask Prefect for the last runs.")] = True,
+                                       help="Ask Prefect for the runs.")] = True,
     limit: Annotated[int, typer.Option("--limit", help="How many runs and briefs.")] = 5,
 ) -> None:
-    """Print the last runs and their states, the latest brief's path and the snapshot's age."""
+    """Is it working? Server and serve/worker up, next run, last finished runs with their
+    briefs, failed sources, the review queue and findings (docs/scheduling.md)."""
     from rich.console import Console
-    from rich.table import Table
 
     from flows.status import gather_status
+    from flows.status_view import print_status
 
     settings = load_settings()
-    found = gather_status(settings.snapshot_path, settings.briefs_dir, runs, limit)
-    console = Console()
-    if runs:
-        if found.runs_error:
-            console.print(f"[yellow]{found.runs_error}[/yellow]")
-        table = Table(title="Last runs of barometer-brief")
-        for column in ("run", "state", "started", "seconds", "scheduled"):
-            table.add_column(column)
-        for r in found.runs:
-            table.add_row(r["name"], r["state"], str(r["start"] or "—"),
-                          f"{r['duration_s']:.1f}", "yes" if r["deployment"] else "no")
-        console.print(table if found.runs else "No run recorded yet.")
-    for b in found.briefs:
-        console.print(f"brief {b['generated_at']:%Y-%m-%d %H:%M} as of {b['as_of']}: "
-                      f"{b['pdf_path']} ({b['releases']} releases)")
-    console.print(f"latest brief: {found.latest_brief or 'none yet (run barometer run)'}")
-    console.print(f"snapshot: {found.snapshot or 'none yet'}"
-                  + (f" (published {found.snapshot_at:%Y-%m-%d %H:%M} UTC)"
-                     if found.snapshot_at else ""))
+    found = gather_status(settings.snapshot_path, settings.briefs_dir, settings.prefect_port,
+                          runs, limit)
+    print_status(Console(), found, runs)
+
+
+@app.command()
+def heal() -> None:
+    """Once, by hand: mark runs whose process is gone Crashed and free their concurrency slot
+    (serve and worker do it every BAROMETER_HEAL_INTERVAL seconds)."""
+    from flows.heal import heal as heal_runs
+    from flows.status import api_url
+
+    os.environ.setdefault("PREFECT_API_URL", api_url(load_settings().prefect_port))
+    lines = heal_runs().lines()
+    typer.echo("\n".join(lines) if lines else "nothing to heal: every active run has a process")
+
+
+@app.command()
+def worker(
+    pool: Annotated[str | None, typer.Option(
+        "--pool", help="Process work pool (default: BAROMETER_WORK_POOL, barometer).")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="The worker's name.")] = None,
+) -> None:
+    """Run a Prefect process worker for the deployment (prefect.yaml), healing runs of this
+    machine whose process is gone. Needs PREFECT_API_URL (docs/scheduling.md)."""
+    from flows.worker import run_worker
+
+    settings = load_settings()
+    if not os.environ.get("PREFECT_API_URL"):
+        typer.echo("error: set PREFECT_API_URL to the Prefect server's API "
+                   "(e.g. http://server:4200/api) before starting a worker", err=True)
+        raise typer.Exit(2)
+    raise typer.Exit(run_worker(pool or settings.work_pool, settings.heal_interval, name))
+
+
+@app.command("deploy-config")
+def deploy_config(
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Where to write it (default: prefect.yaml in the project).")] = None,
+) -> None:
+    """Write prefect.yaml: the weekly deployment on a process work pool, for `prefect deploy`."""
+    from flows.deploy_config import write_prefect_yaml
+    from flows.paths import ROOT
+    from flows.serve import deployment_parameters
+
+    settings = load_settings()
+    path = write_prefect_yaml(out or ROOT / "prefect.yaml", deployment_parameters(settings),
+                              settings.schedule_cron, settings.schedule_timezone,
+                              settings.work_pool)
+    typer.echo(str(path))
 
 
 @app.command()

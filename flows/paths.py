@@ -7,3 +7,5 @@ SQL_DIR = ROOT / "sql"
 TEMPLATES_DIR = ROOT / "templates"
 WAREHOUSE_DIR = ROOT / "warehouse"
 SEEDS_DIR = WAREHOUSE_DIR / "seeds"
+
+LATEST_NAME = "latest-brief.pdf"  # the stable name of the newest regular brief

@@ -6,8 +6,9 @@ from datetime import date
 from pathlib import Path
 from uuid import uuid4
 
-from prefect import flow
+from prefect import flow, get_run_logger
 
+from flows.heal import claim_run
 from flows.render import brief_kind
 from flows.tasks import (
     checks_task,
@@ -44,6 +45,7 @@ def barometer_brief(
     today = run_date or date.today()  # run_date: replay a timeline (tests); default: today
     as_of = as_of or today
     kind = brief_kind(as_of, today)  # a future date is refused before anything is loaded
+    claim_run(get_run_logger())  # record this process on the run; crash runs whose is gone
     raw_dir = raw_dir or warehouse_path.parent / "raw"
     warnings = load_task(warehouse_path, seeds_dir)
     if inbox_dir is not None:

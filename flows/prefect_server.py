@@ -31,6 +31,21 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def answers(api_url: str, timeout: float = 2.0) -> bool:
+    """True when a Prefect API answers /health at api_url (…/api) right now."""
+    try:
+        return httpx.get(f"{api_url.rstrip('/')}/health", timeout=timeout).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def port_taken(port: int) -> bool:
+    """True when something listens on 127.0.0.1:port."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(1.0)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
 def _tail(path: Path, lines: int = 40) -> str:
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
@@ -44,7 +59,7 @@ class LocalPrefectServer:
 
     prefect_home: the server's PREFECT_HOME (its SQLite database lives there); None keeps the
     user's (PREFECT_HOME from the environment, else ~/.prefect). log_path: where the server's
-    output goes (default: server.log in prefect_home).
+    output goes (default: server.log in prefect_home). ui: serve Prefect's UI too.
     """
 
     def __init__(
@@ -53,12 +68,14 @@ class LocalPrefectServer:
         port: int | None = None,
         log_path: Path | None = None,
         extra_env: dict[str, str] | None = None,
+        ui: bool = False,
     ) -> None:
         home = prefect_home or Path(os.environ.get("PREFECT_HOME", "~/.prefect"))
         self.prefect_home = home.expanduser().resolve()
         self.port = port or free_port()
         self.log_path = log_path or self.prefect_home / "server.log"
         self.extra_env = dict(extra_env or {})
+        self.ui = ui
         self.process: subprocess.Popen[bytes] | None = None
         self._log = None
 
@@ -75,8 +92,8 @@ class LocalPrefectServer:
             PREFECT_HOME=str(self.prefect_home),
             # Telemetry races the SQLite database at start-up ("database is locked").
             PREFECT_SERVER_ANALYTICS_ENABLED="false",
-            # Nobody looks at the UI of this server by default, and it starts faster without.
-            PREFECT_UI_ENABLED="false",
+            # The UI for `barometer serve` (its "View at" links work); tests start faster without.
+            PREFECT_UI_ENABLED="true" if self.ui else "false",
         )
         env.update(self.extra_env)
         return env

@@ -14,7 +14,7 @@ from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher
 
 from flows.brief_data import BriefData
-from flows.paths import TEMPLATES_DIR
+from flows.paths import LATEST_NAME, TEMPLATES_DIR
 
 
 class TemplatesOnlyFetcher(URLFetcher):
@@ -87,7 +87,6 @@ def write_pdf(html: str, target: Path, created: datetime,
     return target
 
 
-LATEST_NAME = "latest-brief.pdf"
 AS_OF_DIR = "as-of"  # back-dated briefs (barometer run --as-of DATE before today) go here
 
 

@@ -1,31 +1,38 @@
 """`barometer serve`: the weekly schedule, served by a long-running process.
 
-`serve_with_local_server(load_settings(), interval_seconds)` starts (when PREFECT_API_URL is not
-set) a local `prefect server start`, registers the `weekly-brief` deployment of
-`barometer-brief` on it — cron in an explicit time zone, at most one run at a time — and serves
-it until SIGTERM or Ctrl-C, then stops the server. See docs/scheduling.md.
+`serve_with_local_server(load_settings(), interval_seconds)` uses PREFECT_API_URL when set;
+otherwise it reuses a Prefect server answering on 127.0.0.1:BAROMETER_PREFECT_PORT (4200), or
+starts one there with the UI on. It writes prefect.yaml, heals runs whose process is gone
+(flows/heal.py), registers the `weekly-brief` deployment of `barometer-brief` — cron in an
+explicit time zone, one run at a time — and serves it until SIGTERM or Ctrl-C. When the server
+stops answering for BAROMETER_SERVER_GRACE seconds, serve exits with status 3 so that its
+supervisor restarts it. See docs/scheduling.md.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
+import sys
+import threading
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from flows.prefect_server import LocalPrefectServer
+from flows.heal import DEPLOYMENT_NAME, FLOW_NAME
+from flows.prefect_server import LocalPrefectServer, PrefectServerError, answers, port_taken
 
 if TYPE_CHECKING:
     from prefect.deployments.runner import RunnerDeployment
 
     from flows.settings import Settings
 
-DEPLOYMENT_NAME = "weekly-brief"
-FLOW_NAME = "barometer-brief"
+SERVER_GONE_EXIT = 3  # serve's exit status when the Prefect server stopped answering
 
 # The server's telemetry races its SQLite database at start-up; this tool reports nothing.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -56,7 +63,7 @@ def build_deployment(
     interval_seconds: float | None = None,
 ) -> RunnerDeployment:
     """The `weekly-brief` deployment: `cron` in `timezone` (or every `interval_seconds`, to try
-    it out), one run at a time, and a run that would overlap a running one is cancelled."""
+    it out), one run at a time: a run that finds the slot taken waits for it (ENQUEUE)."""
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
     from prefect.deployments.runner import EntrypointType
     from prefect.schedules import Cron, Interval
@@ -74,7 +81,7 @@ def build_deployment(
         schedules=[schedule],
         parameters=dict(parameters or {}),
         concurrency_limit=ConcurrencyLimitConfig(
-            limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW),
+            limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE),
         description="The weekly barometer brief (barometer serve).",
         # flows.pipeline:barometer_brief, not a file path: runs work from any directory.
         entrypoint_type=EntrypointType.MODULE_PATH,
@@ -115,46 +122,183 @@ def _api_url(api_url: str | None) -> Iterator[None]:
             os.environ["PREFECT_API_URL"] = previous
 
 
-def serve_forever(deployment: RunnerDeployment, api_url: str | None = None) -> None:
-    """Register `deployment` and run its scheduled runs, one at a time, until SIGTERM/SIGINT.
+def _report(lines: list[str]) -> None:
+    for line in lines:
+        print(line, flush=True)
 
-    On a clean stop Prefect pauses the deployment's schedule and deletes its not-yet-started
-    scheduled runs; the next `serve` resumes it and schedules only future times. After a crash,
-    runs missed meanwhile are still scheduled: all but the newest are cancelled first
-    (flows/missed_runs.py), so one catch-up run happens, not a pile."""
-    from prefect import serve
 
+def prepare(deployment_name: str = DEPLOYMENT_NAME) -> None:
+    """Before serving: crash runs whose process is gone, free slots no run holds, skip missed
+    runs but the newest, and make sure Prefect's zombie automation exists."""
+    from flows.heal import ensure_zombie_automation, heal
     from flows.missed_runs import skip_missed_runs
 
+    _report(heal(FLOW_NAME, deployment_name).lines())
+    missed = skip_missed_runs(FLOW_NAME, deployment_name)
+    if missed.cancelled:
+        print(f"{len(missed.cancelled)} missed run(s) skipped; catching up once with "
+              f"{missed.kept}", flush=True)
+    try:
+        if ensure_zombie_automation():
+            print("created Prefect's zombie-run automation (runs without heartbeats are "
+                  "marked Crashed)", flush=True)
+    except Exception as exc:  # the process check in heal still works without it
+        print(f"warning: could not create the zombie-run automation ({exc}); runs of this "
+              "machine are still healed by their process check", flush=True)
+
+
+class ConcurrencyWarning(logging.Filter):
+    """Prefect's runner logs a run refused for the deployment's concurrency limit at INFO
+    ("Aborted submission …"): raise it to WARNING and say what happens next."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.getMessage().startswith("Aborted submission"):
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.msg = (f"{record.getMessage()} — the deployment's concurrency slot is taken "
+                          "(Deployment concurrency limit reached); the run waits for it. If no "
+                          "run is in progress, barometer's self-healing frees it within "
+                          "BAROMETER_HEAL_INTERVAL seconds (`barometer status` shows it).")
+            record.args = ()
+        return True
+
+
+RUNNER_LOGGERS = ("prefect.runner.state_proposer", "prefect.flow_runs.runner")
+
+
+class Watchdog(threading.Thread):
+    """Beside the runner: heals every `heal_interval` s, and ends the process (status 3) when
+    the Prefect server has not answered for `grace` s, so that a supervisor restarts the pair
+    instead of a serve that idles without a server."""
+
+    def __init__(self, api_url: str, heal_interval: float, grace: float,
+                 on_server_gone: Any, deployment_name: str = DEPLOYMENT_NAME) -> None:
+        super().__init__(name="barometer-watchdog", daemon=True)
+        self.api_url = api_url
+        self.heal_interval = heal_interval
+        self.grace = grace
+        self.on_server_gone = on_server_gone
+        self.deployment_name = deployment_name
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        from flows.heal import heal
+
+        last_answer = time.monotonic()
+        next_heal = time.monotonic() + self.heal_interval
+        while not self.stopping.wait(min(2.0, self.heal_interval)):
+            now = time.monotonic()
+            if answers(self.api_url):
+                last_answer = now
+            elif now - last_answer > self.grace:
+                self.on_server_gone(now - last_answer)
+                return
+            if now >= next_heal:
+                next_heal = now + self.heal_interval
+                try:
+                    _report(heal(FLOW_NAME, self.deployment_name).lines())
+                except Exception as exc:  # try again next time
+                    print(f"warning: self-healing failed this time ({exc})", flush=True)
+
+
+def _children(pid: int) -> list[int]:
+    """The direct children of `pid` (Linux /proc)."""
+    kids: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            kids += [int(k) for k in (task / "children").read_text().split()]
+    return kids
+
+
+def kill_flow_processes() -> None:
+    """SIGKILL the flow-run processes this serve started (they cannot report to a dead
+    server), with their process groups."""
+    for child in _children(os.getpid()):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            pgid = os.getpgid(child)
+            if pgid != os.getpgid(0):
+                os.killpg(pgid, signal.SIGKILL)
+            else:
+                os.kill(child, signal.SIGKILL)
+
+
+def serve_forever(deployment: RunnerDeployment, api_url: str, heal_interval: float = 30.0,
+                  grace: float = 30.0, on_server_gone: Any = None) -> None:
+    """Register `deployment` and run its scheduled runs, one at a time, until SIGTERM/SIGINT.
+
+    Before serving it heals and skips missed runs (prepare); meanwhile a watchdog heals every
+    `heal_interval` s and calls `on_server_gone` when the server stops answering. On a clean
+    stop Prefect pauses the deployment's schedule and deletes its not-yet-started runs."""
+    from prefect import serve
+
+    def server_gone(silent: float) -> None:
+        print(f"error: the Prefect server at {api_url} has not answered for {silent:.0f} s; "
+              f"barometer serve exits with status {SERVER_GONE_EXIT} so that its supervisor "
+              "(systemd Restart=on-failure) restarts it: run `barometer serve` again",
+              file=sys.stderr, flush=True)
+        if on_server_gone is not None:
+            on_server_gone()
+        kill_flow_processes()
+        os._exit(SERVER_GONE_EXIT)  # the runner would otherwise idle, or hang pausing
+
+    os.environ.setdefault("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "30")  # inherited by runs
+    flt = ConcurrencyWarning()
+    for name in RUNNER_LOGGERS:
+        logging.getLogger(name).addFilter(flt)
+    watchdog = Watchdog(api_url, heal_interval, grace, server_gone, deployment.name)
     # A second Ctrl-C during the shutdown lands here rather than in a traceback.
     with _api_url(api_url), contextlib.suppress(KeyboardInterrupt):
-        missed = skip_missed_runs(FLOW_NAME, deployment.name)
-        if missed.cancelled:
-            print(f"{len(missed.cancelled)} missed run(s) skipped; catching up once with "
-                  f"{missed.kept}", flush=True)
-        serve(deployment, limit=1, pause_on_shutdown=True)
+        prepare(deployment.name)
+        watchdog.start()
+        try:
+            serve(deployment, limit=1, pause_on_shutdown=True)
+        finally:
+            watchdog.stopping.set()
+
+
+def local_api_url(port: int) -> str:
+    return f"http://127.0.0.1:{port}/api"
 
 
 def serve_with_local_server(settings: Settings, interval_seconds: float | None = None) -> None:
     """`barometer serve`: the settings' schedule (or every `interval_seconds`), served against
-    PREFECT_API_URL when set, else against a local `prefect server start` (PREFECT_HOME, or
-    ~/.prefect) that lives as long as this call. Returns after SIGTERM or Ctrl-C."""
+    PREFECT_API_URL when set, else against the Prefect server on 127.0.0.1:prefect_port —
+    reused when one answers there, else started (UI on, PREFECT_HOME or ~/.prefect) for as
+    long as this call. Returns after SIGTERM or Ctrl-C; exits 3 when the server dies."""
+    from flows.deploy_config import write_prefect_yaml
+    from flows.paths import ROOT
+
+    parameters = deployment_parameters(settings)
     deployment = build_deployment(
         settings.schedule_cron, settings.schedule_timezone,
-        parameters=deployment_parameters(settings), interval_seconds=interval_seconds)
+        parameters=parameters, interval_seconds=interval_seconds)
+    written = write_prefect_yaml(ROOT / "prefect.yaml", parameters, settings.schedule_cron,
+                                 settings.schedule_timezone, settings.work_pool)
+    print(f"wrote {written} (for `prefect deploy` on a process work pool)", flush=True)
+    timing = {"heal_interval": settings.heal_interval, "grace": settings.server_grace}
     if os.environ.get("PREFECT_API_URL"):
-        serve_forever(deployment, None)
+        serve_forever(deployment, os.environ["PREFECT_API_URL"], **timing)
         return
+    api_url = local_api_url(settings.prefect_port)
+    if answers(api_url):
+        print(f"reusing the prefect server at {api_url} (UI: {api_url[:-4]})", flush=True)
+        serve_forever(deployment, api_url, **timing)
+        return
+    if port_taken(settings.prefect_port):
+        raise PrefectServerError(
+            f"port {settings.prefect_port} is taken by something that is not a Prefect server; "
+            "free it, or set BAROMETER_PREFECT_PORT to another port")
     home = Path(os.environ.get("PREFECT_HOME", "~/.prefect")).expanduser()
-    server = LocalPrefectServer(prefect_home=home)
+    server = LocalPrefectServer(prefect_home=home, port=settings.prefect_port, ui=True)
     # Until Prefect's runner installs its own handler, SIGTERM must still stop the server.
     previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    print(f"starting prefect server on {server.api_url} (log: {server.log_path})", flush=True)
     try:
         server.start()
+        print(f"starting prefect server (pid {server.process.pid}) on {server.api_url} "
+              f"(log: {server.log_path})", flush=True)
         server.wait_healthy(timeout=180)
-        print(f"prefect server ready: UI/API at {server.api_url}", flush=True)
-        serve_forever(deployment, server.api_url)
+        print(f"prefect server ready: UI at {server.api_url[:-4]}, API at {server.api_url}",
+              flush=True)
+        serve_forever(deployment, server.api_url, on_server_gone=server.stop, **timing)
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:

@@ -25,6 +25,15 @@ class Settings(BaseSettings):
     # The schedule `barometer serve` registers: weekly, Monday 08:00 in Shanghai.
     schedule_cron: str = "0 8 * * 1"
     schedule_timezone: str = "Asia/Shanghai"
+    # The local Prefect server `barometer serve` starts (or reuses) when PREFECT_API_URL is not
+    # set: 127.0.0.1 on this port, with the UI on (docs/scheduling.md).
+    prefect_port: int = Field(default=4200, ge=1, le=65535)
+    # Self-healing (flows/heal.py): how often serve and `barometer worker` look for runs whose
+    # process is gone, and how long the server may not answer before serve exits non-zero.
+    heal_interval: float = Field(default=30.0, gt=0)
+    server_grace: float = Field(default=30.0, gt=0)
+    # The process work pool of `prefect.yaml` and `barometer worker`.
+    work_pool: str = "barometer"
     brief_author: str = "Cross-border e-commerce barometer"
     brief_table_rows: int = 40
     # DuckDB's memory cap, e.g. "1GB" (flows/warehouse_db.py); empty: DuckDB's own default.

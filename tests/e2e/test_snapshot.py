@@ -137,22 +137,26 @@ def test_the_briefs_say_what_changed(two_runs) -> None:
            "(2801.3亿) (+21.5%)" in second
 
 
-def test_status_names_the_runs_the_briefs_and_the_snapshot(two_runs) -> None:
+def test_status_names_the_runs_the_briefs_and_the_snapshot(two_runs, monkeypatch) -> None:
+    from prefect.settings import PREFECT_API_URL
+
     from flows.status import gather_status
 
+    monkeypatch.setenv("PREFECT_API_URL", PREFECT_API_URL.value())  # the test harness's server
     status = gather_status(two_runs["snapshot_path"], two_runs["out_dir"], limit=10)
-    assert status.runs_error is None
+    assert status.server_up, status.server_error
     ids = {str(two_runs[k].state_details.flow_run_id) for k in ("first", "second")}
-    from prefect.client.orchestration import get_client
-
-    with get_client(sync_client=True) as client:
-        names = {client.read_flow_run(i).name for i in ids}
-    mine = [r for r in status.runs if r["name"] in names]
-    assert [r["state"] for r in mine] == ["Completed", "Completed"]
+    mine = {r["id"]: r for r in status.finished if r["id"] in ids}
+    assert [r["state"] for r in mine.values()] == ["Completed", "Completed"]
+    # Each finished run names the brief it made (from the snapshot's core.briefs).
+    assert {Path(r["brief"]).name for r in mine.values()} == {
+        "2025-07-01-brief.pdf", "2025-07-01-brief-2.pdf"}
     assert status.latest_brief == two_runs["out_dir"] / LATEST_NAME
     assert [Path(b["pdf_path"]).name for b in status.briefs] == [
         "2025-07-01-brief-2.pdf", "2025-07-01-brief.pdf"]
     assert status.snapshot == two_runs["snapshot_path"]
+    assert status.counts is not None and status.counts["awaiting_review"] == 0
+    assert status.failed_sources == []  # no source was collected
 
 
 def test_a_failing_check_fails_the_run_and_keeps_the_previous_brief_and_snapshot(

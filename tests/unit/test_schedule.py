@@ -57,7 +57,7 @@ def test_deployment_carries_cron_timezone_limit_and_parameters() -> None:
     assert (schedule.schedule.cron, schedule.schedule.timezone) == (CRON, TZ)
     assert schedule.active
     assert deployment.concurrency_limit == 1
-    assert deployment.concurrency_options.collision_strategy == ConcurrencyLimitStrategy.CANCEL_NEW
+    assert deployment.concurrency_options.collision_strategy == ConcurrencyLimitStrategy.ENQUEUE
     assert deployment.parameters == params
     assert deployment.paused is False
 
