@@ -1,10 +1,16 @@
-"""Collect one source: fetch, archive the payload unchanged, parse, load, log every attempt."""
+"""Collect one source: fetch, archive the payload unchanged, parse, load, log every attempt.
+
+The whole source runs against one deadline (its `deadline_seconds`); each request and each
+retry is told to the context's `notify` as it happens, not at the end.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -12,7 +18,17 @@ from flows import sqlrunner
 from flows.archive import ArchivedPayload, archive_payload
 from flows.documents import DocumentError, decode_payload, published_on_of, read_document
 from flows.feed import FeedError, feed_links
-from flows.fetch import PROJECT_URL, FetchPolicy, FetchResult, Validators, fetch, user_agent
+from flows.fetch import (
+    DEADLINE_ADVICE,
+    PROJECT_URL,
+    Deadline,
+    FetchPolicy,
+    FetchResult,
+    Retrying,
+    Validators,
+    fetch,
+    user_agent,
+)
 from flows.lexicon import LexiconError, lexicon_path, load_lexicon
 from flows.load import load_releases, record_rejection, typical_values
 from flows.parse_csv import parse_observations_csv
@@ -24,7 +40,8 @@ from flows.warehouse_db import connect
 
 @dataclass(frozen=True)
 class CollectContext:
-    """Where a run keeps things, and how it reaches the network (tests pass a fast sleep)."""
+    """Where a run keeps things, how it reaches the network (tests pass a fast sleep), and
+    where progress goes as it happens: notify(logging level, one-line message)."""
 
     db_path: Path
     warehouse_dir: Path
@@ -32,6 +49,12 @@ class CollectContext:
     run_id: str
     contact: str = PROJECT_URL
     sleep: Callable[[float], None] | None = None
+    notify: Callable[[int, str], None] | None = None
+
+    def say(self, level: int, message: str) -> None:
+        """Pass a progress line to notify, if there is one."""
+        if self.notify is not None:
+            self.notify(level, message)
 
 
 @dataclass
@@ -67,6 +90,27 @@ def policy_for(source: Source, contact: str, content_types: tuple[str, ...]) -> 
         read_timeout=source.read_timeout, attempts=source.attempts,
         backoff_base=source.backoff_base, backoff_max=source.backoff_max,
         user_agent=user_agent(contact))
+
+
+def retry_line(source_id: str, retry: Retrying) -> str:
+    """The warning logged as a retry is decided, e.g. '…; retry 1 of 3 in 1.3 s'."""
+    return (f"source {source_id}: {retry.url}: {retry.error}; retry {retry.retry} of "
+            f"{retry.retries} in {retry.wait_s:.1f} s")
+
+
+def _fetch_kwargs(ctx: CollectContext, source: Source, deadline: Deadline) -> dict[str, Any]:
+    """The deadline, the test sleep, and callbacks that tell each request and retry at once."""
+    kwargs: dict[str, Any] = {"deadline": deadline}
+    if ctx.sleep:
+        kwargs["sleep"] = ctx.sleep
+    if ctx.notify is not None:
+        def on_request(url: str, attempt: int) -> None:
+            tries = f" (attempt {attempt} of {source.attempts})" if attempt > 1 else ""
+            ctx.say(logging.INFO, f"source {source.id}: fetching {url}{tries}")
+
+        kwargs["on_request"] = on_request
+        kwargs["on_retry"] = lambda retry: ctx.say(logging.WARNING, retry_line(source.id, retry))
+    return kwargs
 
 
 def _validators(ctx: CollectContext, source_id: str, url: str) -> Validators | None:
@@ -142,11 +186,15 @@ def store_payload(con: duckdb.DuckDBPyConnection, ctx: CollectContext, source: S
 
 
 def collect_url(ctx: CollectContext, source: Source, url: str, kind: str,
-                content_types: tuple[str, ...], report: SourceReport) -> FetchResult:
-    """Fetch one URL of a source (conditionally), archive and load what is new; log it all."""
+                content_types: tuple[str, ...], report: SourceReport, deadline: Deadline,
+                items_after: int = 0) -> FetchResult:
+    """Fetch one URL of a source (conditionally), archive and load what is new; log it all.
+
+    items_after: feed items still to come, named in the failure if the deadline stops this one.
+    """
     validators = _validators(ctx, source.id, url)
-    kwargs = {"sleep": ctx.sleep} if ctx.sleep else {}
-    result = fetch(url, policy_for(source, ctx.contact, content_types), validators, **kwargs)
+    result = fetch(url, policy_for(source, ctx.contact, content_types), validators,
+                   **_fetch_kwargs(ctx, source, deadline))
     report.requests += len(result.attempts)
     report.retries += [
         f"{a.url}: attempt {n} got {a.status or a.error}; retried"
@@ -158,7 +206,9 @@ def collect_url(ctx: CollectContext, source: Source, url: str, kind: str,
     with connect(ctx.db_path) as con:
         _log_attempts(con, ctx, source.id, url, result, archived.sha256 if archived else None)
         if result.outcome == "failed":
-            report.failures.append(f"{url}: {result.error}")
+            left = (f" {items_after} more feed item(s) were not fetched; the next run tries "
+                    "them." if result.deadline_passed and items_after else "")
+            report.failures.append(f"{url}: {result.error}{left}")
         elif result.outcome == "not_modified":
             report.not_modified += 1
         elif archived is not None:
@@ -183,9 +233,11 @@ def _followed_urls(ctx: CollectContext, source_id: str) -> set[str]:
     return {r["requested_url"] for r in rows}
 
 
-def collect_feed(ctx: CollectContext, source: Source, report: SourceReport) -> None:
-    """Fetch a feed, then every listed release not already collected."""
-    result = collect_url(ctx, source, source.url, "feed", source.accepted_types, report)
+def collect_feed(ctx: CollectContext, source: Source, report: SourceReport,
+                 deadline: Deadline) -> None:
+    """Fetch a feed, then every listed release not already collected, until the deadline."""
+    result = collect_url(ctx, source, source.url, "feed", source.accepted_types, report,
+                         deadline)
     if result.outcome == "failed":
         return
     body = result.body
@@ -204,9 +256,18 @@ def collect_feed(ctx: CollectContext, source: Source, report: SourceReport) -> N
     if not links:
         report.failures.append(f"{source.url}: the feed lists no link matching {source.follow!r}")
     done = _followed_urls(ctx, source.id)
-    for link in links:
-        if link not in done:
-            collect_url(ctx, source, link, source.item_kind, source.item_types(), report)
+    pending = [link for link in links if link not in done]
+    for index, link in enumerate(pending):
+        if deadline.left() <= 0:
+            report.failures.append(
+                f"{source.url}: the source's deadline of {deadline.seconds:g} s passed with "
+                f"{len(pending) - index} feed item(s) not fetched; the next run tries them. "
+                f"{DEADLINE_ADVICE}")
+            return
+        item = collect_url(ctx, source, link, source.item_kind, source.item_types(), report,
+                           deadline, items_after=len(pending) - index - 1)
+        if item.deadline_passed:
+            return
 
 
 def _last_feed_payload(ctx: CollectContext, source_id: str) -> Path | None:
@@ -218,8 +279,12 @@ def _last_feed_payload(ctx: CollectContext, source_id: str) -> Path | None:
 def collect_source(ctx: CollectContext, source: Source) -> SourceReport:
     """Collect one source; every problem becomes part of the report, never an exception."""
     report = SourceReport(source.id)
+    deadline = Deadline.after(source.deadline_seconds)
+    ctx.say(logging.INFO, f"source {source.id}: collecting {source.url} ({source.kind}, "
+            f"deadline {source.deadline_seconds:g} s)")
     if source.kind == "feed":
-        collect_feed(ctx, source, report)
+        collect_feed(ctx, source, report, deadline)
     else:
-        collect_url(ctx, source, source.url, source.kind, source.accepted_types, report)
+        collect_url(ctx, source, source.url, source.kind, source.accepted_types, report,
+                    deadline)
     return report

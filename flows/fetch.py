@@ -2,7 +2,9 @@
 
 `fetch` returns a FetchResult whose `error` says what went wrong and what to do about it.
 Transient trouble (connection errors, timeouts, truncated bodies, 429, 5xx) is retried with
-exponential backoff and full jitter; everything else fails at once. See docs/fetching.md.
+exponential backoff and full jitter; everything else fails at once. An optional Deadline bounds
+the whole fetch, waits and timeouts included; callbacks hear of each request and each retry as
+it happens. See docs/fetching.md.
 """
 
 from __future__ import annotations
@@ -57,6 +59,8 @@ _BROTLI_BOUNDED = brotli is not None and hasattr(brotli.Decompressor, "can_accep
 ACCEPT_ENCODING = "gzip, deflate, br" if _BROTLI_BOUNDED else "gzip, deflate"
 CORRUPT_BODY_ERRORS: tuple[type[Exception], ...] = (
     (zlib.error, brotli.error) if brotli is not None else (zlib.error,))
+DEADLINE_ADVICE = ("If the site is just slow, raise deadline_seconds for the source in "
+                   "warehouse/sources.toml; otherwise save the page from a browser into the inbox.")
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,34 @@ class Validators:
 
 
 @dataclass(frozen=True)
+class Deadline:
+    """When a whole collection must stop, on the time.monotonic() clock, and the budget it had."""
+
+    at: float
+    seconds: float
+
+    @classmethod
+    def after(cls, seconds: float) -> Deadline:
+        """The deadline `seconds` from now."""
+        return cls(time.monotonic() + seconds, seconds)
+
+    def left(self) -> float:
+        """Seconds left; zero or less once it has passed."""
+        return self.at - time.monotonic()
+
+
+@dataclass(frozen=True)
+class Retrying:
+    """A transient failure fetch is about to wait out and retry; reported before the wait."""
+
+    url: str
+    error: str  # the problem, short form
+    retry: int  # which retry comes next: 1 = the first
+    retries: int  # the most there can be: the policy's attempts - 1
+    wait_s: float  # seconds fetch waits before it
+
+
+@dataclass(frozen=True)
 class Attempt:
     """One HTTP request made by fetch, whatever came of it."""
 
@@ -119,6 +151,7 @@ class FetchResult:
     last_modified: str | None
     attempts: tuple[Attempt, ...]
     error: str | None
+    deadline_passed: bool = False  # failed because the Deadline passed
 
 
 # --- one request -------------------------------------------------------------------------
@@ -336,8 +369,8 @@ def _check_response(response: httpx.Response, url: httpx.URL, policy: FetchPolic
 
 
 def _read_body(response: httpx.Response, url: httpx.URL, policy: FetchPolicy,
-               progress: _Progress) -> _Step:
-    """Stream and decode the body, stopping as soon as it passes max_bytes."""
+               progress: _Progress, deadline: Deadline | None) -> _Step:
+    """Stream and decode the body, stopping as soon as it passes max_bytes or the deadline."""
     headers = response.headers
     decoder = _decoder_for(headers.get("content-encoding"))
     if isinstance(decoder, str):
@@ -346,6 +379,9 @@ def _read_body(response: httpx.Response, url: httpx.URL, policy: FetchPolicy,
     try:
         # iter_raw, not iter_bytes: httpx would inflate each network chunk in one go.
         for raw in response.iter_raw():
+            if deadline is not None and deadline.left() <= 0:
+                return _Step("retry", headers, error=f"{url.host} was still sending the body "
+                             f"({progress.bytes} bytes so far)", advice="Try again later.")
             for piece in decoder.feed(raw):
                 progress.bytes += len(piece)
                 if progress.bytes > policy.max_bytes:
@@ -366,14 +402,14 @@ def _read_body(response: httpx.Response, url: httpx.URL, policy: FetchPolicy,
     return _Step("fetched", headers, body=bytes(body))
 
 
-def _transport_problem(exc: httpx.HTTPError, url: httpx.URL, policy: FetchPolicy) -> _Step:
+def _transport_problem(exc: httpx.HTTPError, url: httpx.URL, timeout: httpx.Timeout) -> _Step:
     """Turn an httpx exception into a step: transient ones are retried, the others fail."""
     host = url.host
     if isinstance(exc, httpx.ConnectTimeout):
-        return _Step("retry", error=f"no connection to {host} within {policy.connect_timeout}s",
+        return _Step("retry", error=f"no connection to {host} within {timeout.connect:.3g}s",
                      advice="Check the network, or try again later.")
     if isinstance(exc, httpx.ReadTimeout):
-        return _Step("retry", error=f"{host} sent nothing for {policy.read_timeout}s "
+        return _Step("retry", error=f"{host} sent nothing for {timeout.read:.3g}s "
                      "(read timeout)", advice="Try again later; if the site is just slow, raise "
                      "read_timeout in the source's fetch policy.")
     if isinstance(exc, httpx.TimeoutException):
@@ -394,16 +430,24 @@ def _transport_problem(exc: httpx.HTTPError, url: httpx.URL, policy: FetchPolicy
                  "not retried.")
 
 
+def _timeout(policy: FetchPolicy, deadline: Deadline | None) -> httpx.Timeout:
+    """The policy's timeouts, each cut to the time left before the deadline."""
+    left = math.inf if deadline is None else max(deadline.left(), 0.001)
+    connect, read = min(policy.connect_timeout, left), min(policy.read_timeout, left)
+    return httpx.Timeout(connect=connect, read=read, write=read, pool=connect)
+
+
 def _request(client: httpx.Client, url: httpx.URL, policy: FetchPolicy, conditional: bool,
-             progress: _Progress) -> _Step:
+             progress: _Progress, deadline: Deadline | None) -> _Step:
     """Make one GET request; never raises for network or HTTP trouble."""
+    timeout = _timeout(policy, deadline)
     try:
-        with client.stream("GET", url) as response:
+        with client.stream("GET", url, timeout=timeout) as response:
             progress.status, progress.headers = response.status_code, response.headers
             return (_check_response(response, url, policy, conditional)
-                    or _read_body(response, url, policy, progress))
+                    or _read_body(response, url, policy, progress, deadline))
     except httpx.HTTPError as exc:
-        step = _transport_problem(exc, url, policy)
+        step = _transport_problem(exc, url, timeout)
         return _Step(step.kind, progress.headers, error=step.error, advice=step.advice)
 
 
@@ -468,9 +512,7 @@ def _client(policy: FetchPolicy, validators: Validators | None,
         headers["If-None-Match"] = validators.etag.encode("utf-8")
     if validators is not None and validators.last_modified:
         headers["If-Modified-Since"] = validators.last_modified.encode("utf-8")
-    timeout = httpx.Timeout(connect=policy.connect_timeout, read=policy.read_timeout,
-                            write=policy.read_timeout, pool=policy.connect_timeout)
-    return httpx.Client(transport=transport, headers=headers, timeout=timeout,
+    return httpx.Client(transport=transport, headers=headers, timeout=_timeout(policy, None),
                         follow_redirects=False, verify=_ssl_context())
 
 
@@ -481,19 +523,33 @@ def _ssl_context() -> ssl.SSLContext:
 
 
 def _failed(url: str, error: str, attempts: list[Attempt],
-            headers: httpx.Headers | None = None) -> FetchResult:
+            headers: httpx.Headers | None = None, deadline_passed: bool = False) -> FetchResult:
     """A failed result."""
     status = attempts[-1].status if attempts else None
     content_type = headers.get("content-type") if headers is not None else None
     return FetchResult("failed", url, status, None, content_type, None, None, tuple(attempts),
-                       error)
+                       error, deadline_passed)
+
+
+def _past_deadline(deadline: Deadline, what: str) -> str:
+    """The error of a fetch stopped by its deadline: what was going on, and what to do."""
+    return f"the source's deadline of {deadline.seconds:g} s {what}. {DEADLINE_ADVICE}"
 
 
 def fetch(url: str, policy: FetchPolicy, validators: Validators | None = None, *,
           transport: httpx.BaseTransport | None = None,
           sleep: Callable[[float], None] = time.sleep,
-          rng: random.Random | None = None) -> FetchResult:
-    """Fetch url under policy; never raises for network or HTTP trouble: read result.error."""
+          rng: random.Random | None = None,
+          deadline: Deadline | None = None,
+          on_request: Callable[[str, int], None] | None = None,
+          on_retry: Callable[[Retrying], None] | None = None) -> FetchResult:
+    """Fetch url under policy; never raises for network or HTTP trouble: read result.error.
+
+    No request or wait starts once `deadline` has passed, and each request's timeouts are cut
+    to the time left. `on_request(url, attempt)` is called as each request starts (attempt 1,
+    then 2 … after transient failures); `on_retry(Retrying)` as each retry is decided, before
+    its wait.
+    """
     try:
         current = httpx.URL(url)
     except (httpx.InvalidURL, TypeError) as exc:
@@ -507,8 +563,13 @@ def fetch(url: str, policy: FetchPolicy, validators: Validators | None = None, *
     failures = hops = 0
     with _client(policy, validators, transport) as client:
         while True:
+            if deadline is not None and deadline.left() <= 0:
+                error = _past_deadline(deadline, f"passed before {current} was requested")
+                return _failed(str(current), error, attempts, deadline_passed=True)
+            if on_request is not None:
+                on_request(str(current), failures + 1)
             started_at, clock, progress = datetime.now(UTC), time.monotonic(), _Progress()
-            step = _request(client, current, policy, conditional, progress)
+            step = _request(client, current, policy, conditional, progress, deadline)
             # Everything about this attempt but its outcome and error, fixed now (not after sleep).
             attempt = partial(Attempt, str(current), started_at, progress.status, progress.bytes,
                               time.monotonic() - clock)
@@ -521,13 +582,23 @@ def fetch(url: str, policy: FetchPolicy, validators: Validators | None = None, *
                 current, hops = target, hops + 1
             elif step.kind == "retry":
                 failures += 1
-                if failures >= policy.attempts:
+                wait = (None if failures >= policy.attempts
+                        else _backoff(policy, failures - 1, step.retry_after, rng))
+                stop = _deadline_stop(deadline, current, failures, step, wait)
+                if stop is not None:
+                    attempts.append(attempt("failed", stop))
+                    return _failed(str(current), stop, attempts, step.headers,
+                                   deadline_passed=True)
+                if wait is None:
                     attempts.append(attempt("failed", step.error))
                     error = (f"gave up on {current} after {failures} attempt(s): {step.error}. "
                              f"{step.advice}")
                     return _failed(str(current), error, attempts, step.headers)
                 attempts.append(attempt("retry", step.error))
-                sleep(_backoff(policy, failures - 1, step.retry_after, rng))
+                if on_retry is not None:
+                    on_retry(Retrying(str(current), step.error or "", failures,
+                                      policy.attempts - 1, wait))
+                sleep(wait)
             elif step.kind == "failed":
                 error = step.error or "failed"
                 attempts.append(attempt("failed", error))
@@ -535,6 +606,26 @@ def fetch(url: str, policy: FetchPolicy, validators: Validators | None = None, *
             else:
                 attempts.append(attempt("ok" if step.kind == "fetched" else "not_modified", None))
                 return _done(step, current, validators, attempts)
+
+
+def _deadline_stop(deadline: Deadline | None, url: httpx.URL, failures: int, step: _Step,
+                   wait: float | None) -> str | None:
+    """Why a transient failure ends the fetch at the deadline, or None to go on as usual.
+
+    Once the deadline has passed the fetch stops; before it, a wait (None: the attempts ran
+    out, no wait) that would reach the deadline is not begun, since nothing could follow it.
+    """
+    if deadline is None:
+        return None
+    left = deadline.left()
+    if left <= 0:
+        return _past_deadline(deadline, f"passed while fetching {url} (attempt {failures}: "
+                              f"{step.error})")
+    if wait is not None and wait >= left:
+        return _past_deadline(deadline, f"would pass during the {wait:.1f} s wait before "
+                              f"retrying {url} ({left:.1f} s left; attempt {failures}: "
+                              f"{step.error})")
+    return None
 
 
 def _done(step: _Step, url: httpx.URL, validators: Validators | None,

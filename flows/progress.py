@@ -8,10 +8,23 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 # Prefect's loggers for task and flow runs: their records name the step being run.
 PREFECT_LOGGERS = ("prefect.task_runs", "prefect.flow_runs")
+# Where console handlers live: Prefect 3 puts its own on the root logger.
+CONSOLE_LOGGERS = ("", "prefect")
+MESSAGE_CHARS = 90
+
+
+def shorten(text: str, limit: int = MESSAGE_CHARS) -> str:
+    """The first line of text, cut in the middle when long: a URL keeps both of its ends."""
+    line = text.splitlines()[0] if text else ""
+    if len(line) <= limit:
+        return line
+    head = (limit - 1) // 2
+    return f"{line[:head]}…{line[len(line) - (limit - 1 - head):]}"
 
 
 class StepHandler(logging.Handler):
@@ -24,13 +37,49 @@ class StepHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         step = getattr(record, "task_run_name", None) or getattr(record, "flow_run_name", "")
-        message = record.getMessage().splitlines()[0][:90]
-        self.progress.update(self.task_id, description=f"[bold]{step}[/bold] {message}")
+        message = escape(shorten(record.getMessage()))
+        self.progress.update(self.task_id, description=f"[bold]{escape(step)}[/bold] {message}")
+
+
+class LineHandler(logging.Handler):
+    """Print warnings and errors as whole lines above the spinner, through its console.
+
+    Stands in for a console handler while the spinner runs: that handler writes to the
+    terminal behind the spinner's back, gluing its lines onto the spinner's.
+    """
+
+    def __init__(self, console: Console, replaces: logging.Handler):
+        super().__init__(level=max(replaces.level, logging.WARNING))
+        self.console = console
+        self.setFormatter(replaces.formatter)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.console.print(self.format(record), markup=False, highlight=False,
+                               soft_wrap=True)
+        except Exception:  # as logging.StreamHandler does: a log line must not stop the run
+            self.handleError(record)
 
 
 def is_interactive() -> bool:
     """True when stderr is a terminal a person is watching."""
     return sys.stderr.isatty()
+
+
+def _writes_to_terminal(handler: logging.Handler) -> bool:
+    """Whether handler prints on a terminal (a file, a pipe or pytest's capture does not)."""
+    if not isinstance(handler, logging.StreamHandler):
+        return False
+    try:
+        return bool(handler.stream.isatty())
+    except (AttributeError, ValueError):  # no isatty, or a closed stream
+        return False
+
+
+def _console_handlers() -> list[tuple[logging.Logger, logging.Handler]]:
+    """The handlers that print log records on the terminal, with the logger each is on."""
+    return [(logger, handler) for logger in map(logging.getLogger, CONSOLE_LOGGERS)
+            for handler in logger.handlers if _writes_to_terminal(handler)]
 
 
 @contextmanager
@@ -45,18 +94,19 @@ def run_progress(enabled: bool | None = None) -> Iterator[None]:
         task_id = progress.add_task("starting Prefect", total=None)
         handler = StepHandler(progress, task_id)
         loggers = [logging.getLogger(name) for name in PREFECT_LOGGERS]
-        # The spinner says what is happening; only warnings still print as lines.
-        consoles = [h for h in logging.getLogger("prefect").handlers
-                    if isinstance(h, logging.StreamHandler)]
-        levels = [h.level for h in consoles]
+        # The spinner says what is happening; only warnings still print, as lines above it.
+        swaps = [(logger, old, LineHandler(progress.console, old))
+                 for logger, old in _console_handlers()]
         for logger in loggers:
             logger.addHandler(handler)
-        for console_handler in consoles:
-            console_handler.setLevel(max(console_handler.level, logging.WARNING))
+        for logger, old, new in swaps:
+            logger.removeHandler(old)
+            logger.addHandler(new)
         try:
             yield
         finally:
             for logger in loggers:
                 logger.removeHandler(handler)
-            for console_handler, level in zip(consoles, levels, strict=True):
-                console_handler.setLevel(level)
+            for logger, old, new in swaps:
+                logger.removeHandler(new)
+                logger.addHandler(old)

@@ -50,6 +50,8 @@ class Source(BaseModel):
     attempts: int = Field(default=4, ge=1, le=10)
     backoff_base: float = Field(default=0.5, ge=0)
     backoff_max: float = Field(default=30.0, ge=0)
+    # The whole source (every request, retry, wait and feed item) stops after this long.
+    deadline_seconds: float = Field(default=60.0, gt=0)
     # Feeds: which links to follow, what they are, and how many per run.
     follow: str | None = None
     item_kind: Literal["json", "csv", "press-release"] = "press-release"

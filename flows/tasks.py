@@ -67,20 +67,27 @@ def registry_task(sources_path: Path) -> tuple[list[Source], str, list[str]]:
 @task(name="collect source", task_run_name="collect {source.id}")
 def collect_task(warehouse_path: Path, raw_dir: Path, source: Source, run_id: str,
                  contact: str) -> list[str]:
-    """Fetch, archive, parse and load one source; its failure is a warning, never the run's."""
+    """Fetch, archive, parse and load one source; its failure is a warning, never the run's.
+
+    Each request is logged (INFO) and each retry (WARNING) as it happens, so a slow source shows
+    in the log and the progress line while it runs; the summary only counts the retries.
+    """
     logger = get_run_logger()
+
+    def notify(level: int, message: str) -> None:
+        logger.log(level, "%s", message)
+
     ctx = CollectContext(db_path=warehouse_path, warehouse_dir=warehouse_path.parent,
-                         raw_dir=raw_dir, run_id=run_id, contact=contact)
+                         raw_dir=raw_dir, run_id=run_id, contact=contact, notify=notify)
     try:
         report = collect_source(ctx, source)
     except Exception as exc:  # one broken source must not stop the others
         logger.exception("source %s failed", source.id)
         return [f"source {source.id}: collection failed ({exc}); the other sources still ran"]
-    logger.info("source %s: %d request(s), %d not modified, %d new payload(s), %d seen before, "
-                "%d release(s) loaded", source.id, report.requests, report.not_modified,
-                report.payloads_new, report.payloads_seen, len(report.loaded))
-    for line in report.retries:  # retries show in the run's log, one line each
-        logger.info("source %s: %s", source.id, line)
+    logger.info("source %s: %d request(s), %d retried, %d not modified, %d new payload(s), "
+                "%d seen before, %d release(s) loaded", source.id, report.requests,
+                len(report.retries), report.not_modified, report.payloads_new,
+                report.payloads_seen, len(report.loaded))
     for line in report.warnings():
         logger.warning("%s", line)
     return report.warnings()

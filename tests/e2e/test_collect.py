@@ -6,15 +6,18 @@ feed) from a LoopbackServer and collects them into a real DuckDB file, as a run 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+import logging
+import time
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
 
-from flows import sqlrunner
+from flows import collect, sqlrunner
 from flows.collect import CollectContext, SourceReport, collect_source
 from flows.sources import Source
 from tests.conftest import Warehouse
@@ -295,3 +298,147 @@ def test_an_unchanged_feed_still_retries_the_items_that_failed(
     assert second.not_modified == 1 and len(second.loaded) == 1 and second.is_ok
     assert len(loopback.requests_to("/releases/gacc-2025-01-13-cbec-2024.html")) == 1
     assert len(loopback.requests_to("/releases/scio-2024-11-27-cbec-h1.html")) == 4
+
+
+# --- live progress and the deadline ------------------------------------------------------
+
+
+def test_a_source_that_never_answers_fails_at_its_deadline_and_the_others_still_load(
+        loopback: LoopbackServer, collector: Collector) -> None:
+    loopback.route("/silent.html", Reply.text(ZH_PAGE, HTML, delay=60))
+    loopback.route("/en.html", Reply.text(EN_PAGE, HTML))
+    # Patient timeouts: without the deadline this source would take over 80 s.
+    silent_source = source(loopback, "/silent.html", id="silent", read_timeout=20.0,
+                           attempts=4, deadline_seconds=2)
+    started = time.monotonic()
+    silent = collect_source(collector.ctx, silent_source)
+    elapsed = time.monotonic() - started
+    present = collector(source(loopback, "/en.html", id="present", publisher="scio"))
+    assert 1.9 <= elapsed < 4.0
+    [warning] = silent.warnings()
+    assert warning.startswith(
+        f"source silent: {loopback.url('/silent.html')}: the source's deadline of 2 s passed "
+        f"while fetching {loopback.url('/silent.html')} (attempt 1: 127.0.0.1 sent nothing")
+    assert warning.endswith("If the site is just slow, raise deadline_seconds for the source "
+                            "in warehouse/sources.toml; otherwise save the page from a "
+                            "browser into the inbox.")
+    assert "\n" not in warning and silent.loaded == []
+    assert present.is_ok and len(present.loaded) == 1
+    log = collector.warehouse.rows("select source_id, outcome, error from fetch_log "
+                                   "where source_id = 'silent'")
+    assert [(r["outcome"], "deadline of 2 s" in r["error"]) for r in log] == [("failed", True)]
+
+
+def test_a_feed_stopped_at_its_deadline_keeps_what_it_fetched(
+        loopback: LoopbackServer, collector: Collector) -> None:
+    listing = ('<html><body><a href="/releases/a.html">a</a> <a href="/releases/b.html">b</a> '
+               '<a href="/releases/c.html">c</a></body></html>')
+    loopback.route("/list.html", Reply.text(listing, HTML))
+    loopback.route("/releases/a.html", Reply.text(ZH_PAGE, HTML))
+    loopback.route("/releases/b.html", Reply.text(EN_PAGE, HTML, delay=60))
+    loopback.route("/releases/c.html", Reply.text(EN_PAGE, HTML))
+    feed = source(loopback, "/list.html", "feed", follow=r"/releases/.*\.html$",
+                  read_timeout=20.0, deadline_seconds=2)
+    started = time.monotonic()
+    report = collect_source(collector.ctx, feed)
+    assert time.monotonic() - started < 4.0
+    assert len(report.loaded) == 1 and report.payloads_new == 2  # the listing and a.html
+    [failure] = report.failures
+    assert failure.startswith(f"{loopback.url('/releases/b.html')}: the source's deadline of "
+                              "2 s passed while fetching")
+    assert failure.endswith("1 more feed item(s) were not fetched; the next run tries them.")
+    assert loopback.requests_to("/releases/c.html") == []
+    # What was fetched before the deadline is archived and loaded.
+    sha = hashlib.sha256(ZH_PAGE).hexdigest()
+    assert (collector.ctx.raw_dir / "test-source" / sha).read_bytes() == ZH_PAGE
+    assert len(collector.archived("test-source")) == 2
+
+
+def test_a_deadline_passing_between_feed_items_starts_no_other_item(
+        loopback: LoopbackServer, collector: Collector, monkeypatch: pytest.MonkeyPatch) -> None:
+    listing = ('<a href="/releases/a.html">a</a> <a href="/releases/b.html">b</a> '
+               '<a href="/releases/c.html">c</a>')
+    loopback.route("/list.html", Reply.text(listing, HTML))
+    loopback.route("/releases/a.html", Reply.text(ZH_PAGE, HTML))
+    loopback.route("/releases/b.html", Reply.text(EN_PAGE, HTML))
+    original = collect.store_payload
+
+    def slow_store(*args: Any) -> None:  # parsing and loading outlast the deadline
+        original(*args)
+        time.sleep(1.5)
+
+    monkeypatch.setattr(collect, "store_payload", slow_store)
+    feed = source(loopback, "/list.html", "feed", follow=r"/releases/.*\.html$",
+                  deadline_seconds=1)
+    report = collect_source(collector.ctx, feed)
+    assert len(report.loaded) == 1
+    assert report.failures == [
+        f"{loopback.url('/list.html')}: the source's deadline of 1 s passed with 2 feed "
+        "item(s) not fetched; the next run tries them. If the site is just slow, raise "
+        "deadline_seconds for the source in warehouse/sources.toml; otherwise save the page "
+        "from a browser into the inbox."]
+    assert [r.path for r in loopback.requests] == ["/list.html", "/releases/a.html"]
+
+
+def test_each_request_and_retry_is_told_as_it_happens(loopback: LoopbackServer,
+                                                      collector: Collector) -> None:
+    url = loopback.url("/zh.html")
+    loopback.route("/zh.html", Reply.text("busy", status=500),
+                   Reply.text("busy", status=503), Reply.text(ZH_PAGE, HTML))
+    heard: list[tuple[int, str, int]] = []  # level, message, requests the server had seen
+    ctx = dataclasses.replace(collector.ctx, notify=lambda level, message: heard.append(
+        (level, message, len(loopback.requests))))
+    report = collect_source(ctx, source(loopback, "/zh.html"))
+    assert report.is_ok and len(report.loaded) == 1
+    info, warning = logging.INFO, logging.WARNING
+    assert heard == [
+        (info, f"source test-source: collecting {url} (press-release, deadline 60 s)", 0),
+        (info, f"source test-source: fetching {url}", 0),
+        (warning, f"source test-source: {url}: HTTP 500 Internal Server Error from 127.0.0.1; "
+                  "retry 1 of 2 in 0.0 s", 1),
+        (info, f"source test-source: fetching {url} (attempt 2 of 3)", 1),
+        (warning, f"source test-source: {url}: HTTP 503 Service Unavailable from 127.0.0.1; "
+                  "retry 2 of 2 in 0.0 s", 2),
+        (info, f"source test-source: fetching {url} (attempt 3 of 3)", 2),
+    ]
+    # The summary keeps them too, for the brief's counts.
+    assert report.retries == [f"{url}: attempt 1 got 500; retried",
+                              f"{url}: attempt 2 got 503; retried"]
+
+
+class _Heard(logging.Handler):
+    """Keeps each record's level and message, and how many requests the server had seen."""
+
+    def __init__(self, server: LoopbackServer):
+        super().__init__(logging.DEBUG)
+        self.server = server
+        self.lines: list[tuple[int, str, int]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append((record.levelno, record.getMessage(), len(self.server.requests)))
+
+
+def test_the_collect_task_logs_each_retry_once_as_it_happens(
+        loopback: LoopbackServer, warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch) -> None:
+    from flows import tasks
+
+    url = loopback.url("/zh.html")
+    loopback.route("/zh.html", Reply.text("busy", status=500), Reply.text(ZH_PAGE, HTML))
+    logger = logging.getLogger("tests.collect_task")
+    heard = _Heard(loopback)
+    logger.addHandler(heard)
+    logger.setLevel(logging.INFO)
+    monkeypatch.setattr(tasks, "get_run_logger", lambda: logger)
+    try:
+        warnings = tasks.collect_task.fn(warehouse.path, warehouse.path.parent / "raw",
+                                         source(loopback, "/zh.html"), "test-run",
+                                         "https://example.org/contact")
+    finally:
+        logger.removeHandler(heard)
+    assert warnings == []
+    # The retry is logged once, while the source runs (one request served), not at the end.
+    assert [line for line in heard.lines if "retr" in line[1]] == [
+        (logging.WARNING, f"source test-source: {url}: HTTP 500 Internal Server Error from "
+                          "127.0.0.1; retry 1 of 2 in 0.0 s", 1),
+        (logging.INFO, "source test-source: 2 request(s), 1 retried, 0 not modified, "
+                       "1 new payload(s), 0 seen before, 1 release(s) loaded", 2)]

@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import random
 import socket
+import time
 import tracemalloc
 import zlib
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
 
+import httpx
 import pytest
 
-from flows.fetch import CHUNK_BYTES, USER_AGENT, FetchPolicy, FetchResult, Validators, fetch
+from flows.fetch import (
+    CHUNK_BYTES,
+    USER_AGENT,
+    Deadline,
+    FetchPolicy,
+    FetchResult,
+    Retrying,
+    Validators,
+    fetch,
+)
 from tests.loopback import LoopbackServer, Reply
 
 HTML = "text/html; charset=utf-8"
@@ -399,3 +410,115 @@ def test_brotli_bomb_is_stopped(loopback: LoopbackServer) -> None:
     assert result.outcome == "failed" and "counted after decompression" in result.error
     # brotli's output limit is approximate: it may overshoot one piece by a block.
     assert 1_000_000 < result.attempts[0].bytes <= 1_000_000 + 2 * CHUNK_BYTES
+
+
+# --- the deadline and the callbacks --------------------------------------------------------
+
+
+def test_a_server_that_never_answers_is_stopped_at_the_deadline(
+        loopback: LoopbackServer) -> None:
+    # Accepts the connection, reads the request, and says nothing for a minute.
+    loopback.route("/silent", Reply.text(PAGE, HTML, delay=60))
+    patient = policy(connect_timeout=5.0, read_timeout=20.0, attempts=4, backoff_base=0.5)
+    started = time.monotonic()
+    result = fetch(loopback.url("/silent"), patient, deadline=Deadline.after(2.0))
+    elapsed = time.monotonic() - started
+    # Without the deadline: four read timeouts of 20 s and the waits between them.
+    assert 1.9 <= elapsed < 3.5
+    assert result.outcome == "failed" and result.deadline_passed and result.body is None
+    assert result.error.startswith(
+        f"the source's deadline of 2 s passed while fetching {loopback.url('/silent')} "
+        "(attempt 1: 127.0.0.1 sent nothing for ")
+    assert "(read timeout)" in result.error
+    assert "raise deadline_seconds for the source in warehouse/sources.toml" in result.error
+    assert "save the page from a browser into the inbox" in result.error
+    assert outcomes(result) == ["failed"] and len(loopback.requests_to("/silent")) == 1
+
+
+def test_each_request_gets_only_the_time_left(loopback: LoopbackServer) -> None:
+    # The first try times out after its full read_timeout; the second only gets what is left.
+    loopback.route("/slow", Reply.text(PAGE, HTML, delay=60))
+    started = time.monotonic()
+    result = fetch(loopback.url("/slow"), policy(read_timeout=1.0, attempts=4),
+                   deadline=Deadline.after(1.6), sleep=lambda s: None)
+    elapsed = time.monotonic() - started
+    assert 1.5 <= elapsed < 2.6
+    assert outcomes(result) == ["retry", "failed"] and result.deadline_passed
+    assert result.attempts[0].error == "127.0.0.1 sent nothing for 1s (read timeout)"
+    assert result.attempts[1].duration_s < 0.9
+    assert "(attempt 2: 127.0.0.1 sent nothing for 0." in result.error
+
+
+def test_a_wait_that_would_pass_the_deadline_is_not_begun(loopback: LoopbackServer) -> None:
+    loopback.route("/busy", Reply(503, headers={"Retry-After": "10"}), Reply.text(PAGE, HTML))
+    retries: list[Retrying] = []
+    started = time.monotonic()
+    result = fetch(loopback.url("/busy"), policy(backoff_max=30.0),
+                   deadline=Deadline.after(5.0), on_retry=retries.append)
+    assert time.monotonic() - started < 1.0  # real sleep: nothing was slept
+    assert result.outcome == "failed" and result.deadline_passed and retries == []
+    assert "the source's deadline of 5 s would pass during the 10.0 s wait before retrying" \
+        in result.error
+    assert "HTTP 503 Service Unavailable from 127.0.0.1" in result.error
+    assert outcomes(result) == ["failed"] and len(loopback.requests_to("/busy")) == 1
+
+
+def test_no_request_starts_after_the_deadline(loopback: LoopbackServer) -> None:
+    loopback.route("/page", Reply.text(PAGE, HTML))
+    result, _ = get(loopback.url("/page"))  # the same fetch with time left succeeds
+    assert result.outcome == "fetched"
+    late = fetch(loopback.url("/page"), policy(), deadline=Deadline(time.monotonic() - 1, 60))
+    assert late.outcome == "failed" and late.deadline_passed and late.attempts == ()
+    assert late.error.startswith(
+        f"the source's deadline of 60 s passed before {loopback.url('/page')} was requested")
+    assert len(loopback.requests_to("/page")) == 1
+
+
+def test_a_body_still_coming_at_the_deadline_is_stopped() -> None:
+    # Pieces 0.3 s apart: each read is quick, so only the deadline can stop the transfer.
+    def trickle() -> Any:
+        for _ in range(20):
+            time.sleep(0.3)
+            yield b"<p>x</p>"
+
+    transport = httpx.MockTransport(lambda request: httpx.Response(
+        200, headers={"Content-Type": HTML}, content=trickle()))
+    started = time.monotonic()
+    result = fetch("http://127.0.0.1/page", policy(), transport=transport,
+                   deadline=Deadline.after(1.0), sleep=lambda s: None)
+    assert time.monotonic() - started < 1.8
+    assert result.outcome == "failed" and result.deadline_passed
+    assert outcomes(result) == ["failed"] and 0 < result.attempts[0].bytes < 20 * 8
+    assert "127.0.0.1 was still sending the body" in result.error
+
+
+def test_requests_and_retries_are_told_as_they_happen(loopback: LoopbackServer) -> None:
+    url = loopback.url("/page")
+    loopback.route("/page", Reply(500), Reply(503), Reply.text(PAGE, HTML))
+    heard: list[tuple[str, Any, int, float]] = []  # what, detail, requests served, when
+
+    def on_request(requested: str, attempt: int) -> None:
+        heard.append(("request", (requested, attempt), len(loopback.requests),
+                      time.monotonic()))
+
+    def on_retry(retry: Retrying) -> None:
+        heard.append(("retry", retry, len(loopback.requests), time.monotonic()))
+
+    sleeps: list[float] = []
+    result = fetch(url, policy(attempts=3), sleep=sleeps.append, rng=_HalfRandom(),
+                   on_request=on_request, on_retry=on_retry)
+    returned = time.monotonic()
+    assert result.outcome == "fetched" and outcomes(result) == ["retry", "retry", "ok"]
+    assert [(what, detail, served) for what, detail, served, _ in heard] == [
+        ("request", (url, 1), 0),
+        ("retry", Retrying(url, "HTTP 500 Internal Server Error from 127.0.0.1", 1, 2,
+                           0.005), 1),
+        ("request", (url, 2), 1),
+        ("retry", Retrying(url, "HTTP 503 Service Unavailable from 127.0.0.1", 2, 2,
+                           0.01), 2),
+        ("request", (url, 3), 2),
+    ]
+    # Each retry is heard before the next request goes out, not when fetch returns.
+    times = [when for *_, when in heard]
+    assert times == sorted(times) and times[-1] < returned
+    assert sleeps == [0.005, 0.01]  # the wait announced is the wait slept

@@ -40,6 +40,14 @@ def test_a_source_is_fetched_from_its_own_host_unless_told_otherwise(tmp_path: P
     assert source.accepted_types == ("text/html", "application/xhtml+xml", "text/plain")
 
 
+def test_a_source_has_a_total_deadline_of_a_minute_unless_told_otherwise(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(GOOD + GOOD.replace('id = "a"', 'id = "b"') + "deadline_seconds = 2.5\n",
+                    encoding="utf-8")
+    first, second = load_registry(path).source
+    assert (first.deadline_seconds, second.deadline_seconds) == (60, 2.5)
+
+
 @pytest.mark.parametrize(("text", "message"), [
     ("[[source]\n", "is not valid TOML"),
     (GOOD + GOOD, "source ids appear twice: a"),
@@ -48,7 +56,12 @@ def test_a_source_is_fetched_from_its_own_host_unless_told_otherwise(tmp_path: P
     (GOOD + 'allowed_hosts = ["example.org"]\n', "host '127.0.0.1' is not among allowed_hosts"),
     (GOOD.replace('kind = "press-release"', 'kind = "pdf"'), "source.0.kind"),
     (GOOD + "colour = 1\n", "colour: Extra inputs are not permitted"),
-], ids=["toml", "duplicate", "feed-follow", "scheme", "host", "kind", "unknown-key"])
+    (GOOD + "deadline_seconds = 0\n", "source.0.deadline_seconds: Input should be greater than 0"),
+    (GOOD + "deadline_seconds = -5\n",
+     "source.0.deadline_seconds: Input should be greater than 0"),
+    (GOOD + 'deadline_seconds = "soon"\n', "source.0.deadline_seconds: Input should be a valid"),
+], ids=["toml", "duplicate", "feed-follow", "scheme", "host", "kind", "unknown-key",
+        "deadline-zero", "deadline-negative", "deadline-text"])
 def test_a_broken_registry_says_what_to_fix(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "s.toml"
     path.write_text(text, encoding="utf-8")
