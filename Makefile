@@ -5,8 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # WeasyPrint's libraries, HarfBuzz subsetting (faster, byte-reproducible PDFs),
-# a CJK font so 义乌发布 renders as glyphs, and poppler-utils to look at briefs.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-zenhei fonts-dejavu-core poppler-utils
+# a CJK font so 义乌发布 renders as glyphs, poppler-utils to look at briefs, and PostgreSQL:
+# the database Prefect's server uses in production, started by the worker test.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-zenhei fonts-dejavu-core poppler-utils postgresql
 
 .DEFAULT_GOAL := help
 .PHONY: help system-deps venv brief serve test score-extract bench lint clean
@@ -14,7 +15,7 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wq
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-system-deps: ## install the Debian packages WeasyPrint needs (as root), or say which
+system-deps: ## install the Debian packages WeasyPrint and the tests need (as root), or say which
 	@missing=""; \
 	for p in $(SYSTEM_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \

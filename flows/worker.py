@@ -15,7 +15,7 @@ import subprocess
 import sys
 import threading
 
-from flows.heal import DEPLOYMENT_NAME, FLOW_NAME, heal
+from flows.heal import DEPLOYMENT_NAME, FLOW_NAME, ensure_zombie_automation, heal
 
 
 def worker_command(pool: str, limit: int = 1, name: str | None = None) -> list[str]:
@@ -37,6 +37,12 @@ def heal_loop(stop: threading.Event, interval: float) -> None:
 
 def run_worker(pool: str, heal_interval: float, name: str | None = None) -> int:
     """Run the worker until it exits or this process is stopped; return its exit status."""
+    try:
+        if ensure_zombie_automation():
+            print("barometer worker: created Prefect's zombie-run automation", flush=True)
+    except Exception as exc:  # the process check still heals this machine's runs
+        print(f"barometer worker: could not create the zombie-run automation ({exc})",
+              flush=True)
     process = subprocess.Popen(worker_command(pool, name=name))
     stop = threading.Event()
     healer = threading.Thread(target=heal_loop, args=(stop, heal_interval), daemon=True,
