@@ -9,6 +9,7 @@ build's materialised marts take most of the run's 1.8 GiB peak (docs/benchmarks.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -18,11 +19,31 @@ from flows import sqlrunner
 from flows.settings import load_settings
 
 SPILL_DIR = Path(tempfile.gettempdir()) / "barometer-duckdb-spill"
+_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
+
+
+class WarehouseLocked(duckdb.IOException):
+    """Another process holds the warehouse file: DuckDB allows one writer (readers included)."""
+
+
+def _locked(path: Path | str, exc: duckdb.IOException) -> WarehouseLocked:
+    found = _HOLDER.search(str(exc))
+    holder = f"process {found['pid']} ({found['program']})" if found else "another process"
+    return WarehouseLocked(
+        f"the warehouse {path} is held by {holder}: DuckDB lets one process use the file while "
+        "it writes, and a run is probably in progress. Wait for it to finish (`barometer "
+        "status`), or read the published snapshot (`barometer query`); nothing was written")
 
 
 def connect(path: Path | str | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A connection to `path` (None: in memory) with the memory limit applied."""
-    con = duckdb.connect(str(path) if path is not None else ":memory:", read_only=read_only)
+    """A connection to `path` (None: in memory) with the memory limit applied. A file another
+    process holds raises WarehouseLocked, with one line saying who and what to do."""
+    try:
+        con = duckdb.connect(str(path) if path is not None else ":memory:", read_only=read_only)
+    except duckdb.IOException as exc:
+        if "Could not set lock" in str(exc) and path is not None:
+            raise _locked(path, exc) from None
+        raise
     try:
         limit = load_settings().duckdb_memory_limit
         if limit:

@@ -59,10 +59,11 @@ def _sigint_default() -> None:
 class Serve:
     """One `barometer serve` process in its own process group, its output in a log file."""
 
-    def __init__(self, folder: Path, env: dict[str, str], name: str) -> None:
+    def __init__(self, folder: Path, env: dict[str, str], name: str,
+                 command: list[str] = SERVE) -> None:
         self.log = folder / f"serve-{name}.log"
         with open(self.log, "wb") as out:
-            self.proc = subprocess.Popen(SERVE, cwd=folder, env=env, stdin=subprocess.DEVNULL,
+            self.proc = subprocess.Popen(command, cwd=folder, env=env, stdin=subprocess.DEVNULL,
                                          stdout=out, stderr=subprocess.STDOUT,
                                          start_new_session=True, preexec_fn=_sigint_default)
 
@@ -198,3 +199,49 @@ def test_serve_survives_ctrl_c_and_kill_9_and_the_next_run_makes_a_brief(tmp_pat
                     os.killpg(server_pid, signal.SIGKILL)
             print(f"test_schedule e2e: {time.monotonic() - started:.1f} s")
     assert server_pid is not None and not group_alive(server_pid)
+
+
+def _registered(api: str) -> bool:
+    try:
+        return httpx.get(f"{api}/deployments/name/barometer-brief/weekly-brief",
+                         timeout=5).status_code == 200
+    except httpx.ConnectError:
+        return False
+
+
+def _server_pid(serve: Serve) -> int | None:
+    found = re.search(r"starting prefect server \(pid (\d+)\)", serve.text())
+    return int(found.group(1)) if found else None
+
+
+def test_when_the_server_dies_serve_exits_non_zero_instead_of_idling(tmp_path: Path) -> None:
+    port = free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "BAROMETER_"))}
+    env.update(PREFECT_HOME=str(tmp_path / "prefect-home"),
+               PREFECT_SERVER_ANALYTICS_ENABLED="false",
+               BAROMETER_PREFECT_PORT=str(port), BAROMETER_SERVER_GRACE="4",
+               BAROMETER_WAREHOUSE_PATH=str(tmp_path / "w.duckdb"))
+    serve = Serve(tmp_path, env, "dies", [*SERVE[:-1], "3600"])
+    server_pid = None
+    try:
+        _wait_for("the deployment registered", lambda: _registered(api), serve)
+        server_pid = _server_pid(serve)
+        os.killpg(server_pid, signal.SIGKILL)  # the server dies under serve
+        killed_at = time.monotonic()
+        code = serve.proc.wait(timeout=60)
+        took = time.monotonic() - killed_at
+        print(f"serve exited {took:.1f} s after the server died")
+        assert code == 3, serve.text()
+        errors = [line for line in serve.text().splitlines() if line.startswith("error: ")]
+        assert len(errors) == 1, serve.text()
+        assert f"error: the Prefect server at {api} has not answered for " in errors[0]
+        assert "restarts it" in errors[0]
+        gone_by = time.monotonic() + 10
+        while group_alive(serve.proc.pid) and time.monotonic() < gone_by:
+            time.sleep(0.2)
+        assert not group_alive(serve.proc.pid), "a process of serve outlived it"
+    finally:
+        serve.stop()
+        if server_pid is not None and group_alive(server_pid):
+            os.killpg(server_pid, signal.SIGKILL)

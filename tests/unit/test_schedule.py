@@ -80,3 +80,65 @@ def test_parameters_are_absolute_path_strings(tmp_path: Path, monkeypatch) -> No
         "warehouse_path", "out_dir", "seeds_dir", "sources_path", "inbox_dir", "snapshot_path"))
     assert "as_of" not in params  # each run reports what is known on its own day
     assert "raw_dir" not in params
+
+
+def test_a_run_refused_for_the_concurrency_limit_is_a_warning_that_says_why() -> None:
+    import logging
+
+    from flows.serve import ConcurrencyWarning
+
+    record = logging.LogRecord(
+        "prefect.runner.state_proposer", logging.INFO, __file__, 1,
+        "Aborted submission of flow run '%s': Server returned a non-pending state %r",
+        ("abc", "SCHEDULED"), None)
+    assert ConcurrencyWarning().filter(record)
+    assert record.levelno == logging.WARNING and record.levelname == "WARNING"
+    message = record.getMessage()
+    assert message.startswith("Aborted submission of flow run 'abc'")
+    assert "Deployment concurrency limit reached" in message
+    other = logging.LogRecord("prefect.runner", logging.INFO, __file__, 1, "polling", (), None)
+    assert ConcurrencyWarning().filter(other) and other.levelno == logging.INFO
+
+
+def test_prefect_yaml_registers_the_same_deployment_on_a_process_pool(tmp_path) -> None:
+    import yaml
+
+    from flows.deploy_config import write_prefect_yaml
+    from flows.paths import ROOT
+
+    params = deployment_parameters(Settings())
+    path = write_prefect_yaml(tmp_path / "prefect.yaml", params, "0 8 * * 1", "Asia/Shanghai",
+                              "barometer")
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    (deployment,) = spec["deployments"]
+    assert deployment["name"] == DEPLOYMENT_NAME
+    file, _, function = deployment["entrypoint"].partition(":")
+    assert (ROOT / file).is_file() and function == "barometer_brief"
+    assert deployment["schedules"] == [{"cron": "0 8 * * 1", "timezone": "Asia/Shanghai",
+                                        "active": True}]
+    assert deployment["concurrency_limit"] == {"limit": 1, "collision_strategy": "ENQUEUE"}
+    assert deployment["work_pool"]["name"] == "barometer"
+    assert deployment["parameters"] == params
+    pull = spec["pull"][0]["prefect.deployments.steps.set_working_directory"]
+    assert pull["directory"] == str(ROOT)
+    assert path.read_text(encoding="utf-8").startswith("# Written by barometer")
+
+
+def test_status_says_plainly_when_no_server_answers(tmp_path) -> None:
+    import io
+
+    from rich.console import Console
+
+    from flows.prefect_server import free_port
+    from flows.status import gather_status
+    from flows.status_view import print_status
+
+    port = free_port()
+    found = gather_status(tmp_path / "none.duckdb", tmp_path, port)
+    assert not found.server_up
+    out = io.StringIO()
+    print_status(Console(file=out, width=200), found)
+    text = out.getvalue()
+    assert f"server: down — no Prefect server answers at http://127.0.0.1:{port}/api" in text
+    assert "Start it with `barometer serve`" in text
+    assert "latest brief: none yet" in text
