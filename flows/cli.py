@@ -99,9 +99,15 @@ def heal() -> None:
     """Once, by hand: mark runs whose process is gone Crashed and free their concurrency slot
     (serve and worker do it every BAROMETER_HEAL_INTERVAL seconds)."""
     from flows.heal import heal as heal_runs
+    from flows.prefect_server import answers
     from flows.status import api_url
 
-    os.environ.setdefault("PREFECT_API_URL", api_url(load_settings().prefect_port))
+    url = api_url(load_settings().prefect_port)
+    if not answers(url):
+        typer.echo(f"error: no Prefect server answers at {url}; start `barometer serve` or set "
+                   "PREFECT_API_URL to the server's API", err=True)
+        raise typer.Exit(1)
+    os.environ["PREFECT_API_URL"] = url
     lines = heal_runs().lines()
     typer.echo("\n".join(lines) if lines else "nothing to heal: every active run has a process")
 
@@ -181,9 +187,14 @@ def serve(
 
     Starts a local Prefect server on 127.0.0.1 when PREFECT_API_URL is not set
     (docs/scheduling.md)."""
+    from flows.prefect_server import PrefectServerError
     from flows.serve import serve_with_local_server
 
-    serve_with_local_server(load_settings(), interval_seconds=interval)
+    try:
+        serve_with_local_server(load_settings(), interval_seconds=interval)
+    except PrefectServerError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
 
 
 @app.command()
