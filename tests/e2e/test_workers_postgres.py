@@ -35,7 +35,7 @@ from tests.postgres import Postgres
 pytestmark = pytest.mark.e2e
 
 POOL = "barometer-test"
-SLOW = 12.0  # seconds the slow source takes: the fourth run is mid-collection that long
+SLOW = 6.0  # seconds the slow source takes: the fourth run is mid-collection that long
 
 
 def _tail(path: Path, lines: int = 40) -> str:
@@ -123,10 +123,12 @@ def test_two_workers_on_a_postgres_backed_server(tmp_path: Path) -> None:
             server.start()
             server.wait_healthy(timeout=180)
             api = Api(server.api_url)
+            print(f"{time.monotonic() - started:.1f} s: server up")
             env = {**base, "PREFECT_API_URL": server.api_url, "PREFECT_HOME": str(tmp_path / "cli"),
                    "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
             _prefect(env, "work-pool", "create", POOL, "--type", "process")
             _prefect(env, "deploy", "--all", "--prefect-file", str(spec))
+            print(f"{time.monotonic() - started:.1f} s: deployed")
             deployment = api.client.get(
                 f"{server.api_url}/deployments/name/barometer-brief/weekly-brief").json()
             assert deployment["global_concurrency_limit"]["limit"] == 1, deployment
@@ -148,6 +150,7 @@ def test_two_workers_on_a_postgres_backed_server(tmp_path: Path) -> None:
 
             # Three runs at once: one at a time, each with its brief, none lost or doubled.
             ids = [api.trigger(deployment["id"]) for _ in range(3)]
+            print(f"{time.monotonic() - started:.1f} s: triggered 3")
             most_running = 0
 
             def all_done():
@@ -159,6 +162,7 @@ def test_two_workers_on_a_postgres_backed_server(tmp_path: Path) -> None:
                 return runs if all(r["state_type"] == "COMPLETED" for r in runs) else None
 
             done = _wait("three runs completed", all_done, logs)
+            print(f"{time.monotonic() - started:.1f} s: 3 done")
             assert most_running == 1
             spans = sorted((r["start_time"], r["end_time"]) for r in done)
             assert all(later[0] >= earlier[1] for earlier, later in itertools.pairwise(spans))
@@ -184,6 +188,7 @@ def test_two_workers_on_a_postgres_backed_server(tmp_path: Path) -> None:
             victim = next(w for w in workers if w.pid in ancestors)
             survivor = next(w for w in workers if w is not victim)
             os.killpg(victim.pid, signal.SIGKILL)
+            print(f"{time.monotonic() - started:.1f} s: killed")
             if group_alive(flow_pid):
                 os.killpg(flow_pid, signal.SIGKILL)
             victim.wait(timeout=10)
@@ -193,6 +198,7 @@ def test_two_workers_on_a_postgres_backed_server(tmp_path: Path) -> None:
                 (r for r in api.runs() if r["id"] == fifth and r["state_type"] == "COMPLETED"),
                 None), logs)
             killed = next(r for r in api.runs() if r["id"] == fourth)
+            print(f"{time.monotonic() - started:.1f} s: fifth done")
             assert killed["state_type"] == "CRASHED", killed["state"]
             assert "its process" in killed["state"]["message"]
             assert survivor.poll() is None
