@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-zenhei fonts-dejavu-core poppler-utils postgresql
 
 .DEFAULT_GOAL := help
-.PHONY: help system-deps venv brief serve test score-extract bench lint clean
+.PHONY: help system-deps venv brief serve test score-extract bench bench-status lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -45,7 +45,7 @@ serve: system-deps venv ## serve the weekly schedule on a local Prefect server u
 	@$(BIN)/barometer serve $(if $(INTERVAL),--interval $(INTERVAL))
 
 test: system-deps venv score-extract ## run the whole test suite (unit + end-to-end, on two cores), after the extractor's score
-	$(BIN)/pytest -n 2 --dist loadscope
+	$(BIN)/pytest -n 2 --dist loadscope --no-loadscope-reorder
 
 score-extract: venv ## score the extractor on the real-text corpus and the held-out texts (recall, precision, loaded wrong)
 	@$(BIN)/python -m tests.score_extract
@@ -54,6 +54,9 @@ score-extract: venv ## score the extractor on the real-text corpus and the held-
 
 bench: system-deps venv ## benchmarks at 100/1,000/10,000 synthetic releases; writes docs/benchmarks.md
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+bench-status: venv ## time `barometer status` with a Prefect server running and without one
+	$(BIN)/python -m bench.status
 
 lint: venv ## ruff
 	$(BIN)/ruff check .

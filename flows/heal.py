@@ -166,25 +166,24 @@ def heal(flow_name: str = FLOW_NAME, deployment_name: str = DEPLOYMENT_NAME, *,
                 # force: no rule may refuse it; Prefect's orchestration still frees the slot.
                 client.set_flow_run_state(run.id, Crashed(message=reason), force=True)
                 healed.crashed.append((run.name, reason))
-        healed.slots_freed = _fix_slot_drift(client, deployment, len(active_runs()))
+        healed.slots_freed = _fix_slot_drift(client, deployment, lambda: len(active_runs()))
     return healed
 
 
-def _fix_slot_drift(client: Any, deployment: Any, active: int) -> int:
-    """Set the deployment's concurrency limit's active slots back to its number of active runs
-    when it counts more (a lease lost with a server restart leaves such a slot); return how
-    many were freed."""
-    from prefect.client.schemas.actions import GlobalConcurrencyLimitUpdate
+def _fix_slot_drift(client: Any, deployment: Any, count_active: Any) -> int:
+    """Give back the deployment's concurrency slots that no active run holds (a lease lost with
+    a server restart leaves such a slot); return how many.
 
+    The limit is read *before* the active runs are counted, and the surplus is released as a
+    relative decrement: a run that takes the slot meanwhile is counted, not undone."""
     limit = getattr(deployment, "global_concurrency_limit", None)
     if limit is None:
         return 0
-    current = client.read_global_concurrency_limit_by_name(limit.name)
-    extra = current.active_slots - active
+    taken = client.read_global_concurrency_limit_by_name(limit.name).active_slots
+    extra = taken - count_active()
     if extra <= 0:
         return 0
-    client.update_global_concurrency_limit(
-        limit.name, GlobalConcurrencyLimitUpdate(active_slots=active))
+    client.release_concurrency_slots([limit.name], extra, occupancy_seconds=1.0)  # must be > 0
     return extra
 
 

@@ -231,7 +231,8 @@ def serve_forever(deployment: RunnerDeployment, api_url: str, heal_interval: flo
     from prefect import serve
 
     def server_gone(silent: float) -> None:
-        print(f"error: the Prefect server at {api_url} has not answered for {silent:.0f} s; "
+        # A new line first: Prefect's own output may have left one unfinished.
+        print(f"\nerror: the Prefect server at {api_url} has not answered for {silent:.0f} s; "
               f"barometer serve exits with status {SERVER_GONE_EXIT} so that its supervisor "
               "(systemd Restart=on-failure) restarts it: run `barometer serve` again",
               file=sys.stderr, flush=True)

@@ -73,6 +73,9 @@ def two_runs(prefect_server, tmp_path_factory) -> dict:
               "run_date": AS_OF}  # regular briefs of that day, as if run on it
     first = barometer_brief(**kwargs, return_state=True)
     first_bytes = first.result().read_bytes()
+    # A back-dated brief between the two regular ones, as of a day no release was known.
+    back = barometer_brief(**{**kwargs, "as_of": date(2025, 6, 1)}, return_state=True)
+    latest_after_back = (kwargs["out_dir"] / LATEST_NAME).read_bytes()
     analyst = Analyst(kwargs["snapshot_path"])
     (inbox / "yiwu-2025-06-28.txt").write_text(NEW_PAGE, encoding="utf-8")
     try:
@@ -82,6 +85,7 @@ def two_runs(prefect_server, tmp_path_factory) -> dict:
     finally:
         analyst.close()
     return {"folder": folder, "first": first, "second": second, "first_bytes": first_bytes,
+            "back": back, "latest_after_back": latest_after_back,
             "before": analyst.first, "during": during, "after": after, **kwargs}
 
 
@@ -125,7 +129,30 @@ def test_every_brief_is_kept_and_latest_is_the_newest(two_runs) -> None:
     assert first.read_bytes() == two_runs["first_bytes"]
     assert (briefs / LATEST_NAME).read_bytes() == second.read_bytes()
     assert sorted(p.name for p in briefs.iterdir()) == [
-        "2025-07-01-brief-2.pdf", "2025-07-01-brief.pdf", LATEST_NAME]
+        "2025-07-01-brief-2.pdf", "2025-07-01-brief.pdf", "as-of", LATEST_NAME]
+
+
+def test_a_back_dated_brief_goes_to_its_own_folder_and_never_replaces_the_latest(
+        two_runs) -> None:
+    back = two_runs["back"].result()
+    assert back == two_runs["out_dir"] / "as-of" / "2025-06-01-brief.pdf"
+    assert two_runs["latest_after_back"] == two_runs["first_bytes"]
+    text = " ".join(pdf_text(back).split())
+    assert "Back-dated brief: what was known on 1 June 2025" in text
+    assert "Back-dated" not in pdf_text(two_runs["second"].result())
+
+
+def test_what_changed_compares_with_the_previous_regular_brief(two_runs) -> None:
+    second = " ".join(pdf_text(two_runs["second"].result()).split())
+    # Compared with the back-dated brief (no release known) it would count 2 new releases.
+    assert "(data as of 2025-07-01)" in second
+    assert "1 new release, 1 figure reported for the first time, 0 revisions" in second
+    import duckdb
+
+    with duckdb.connect(str(two_runs["warehouse_path"]), read_only=True) as con:
+        rows = con.execute("select as_of, kind from core.briefs order by generated_at").fetchall()
+    assert rows == [(date(2025, 7, 1), "regular"), (date(2025, 6, 1), "as-of"),
+                    (date(2025, 7, 1), "regular")]
 
 
 def test_the_briefs_say_what_changed(two_runs) -> None:
@@ -152,8 +179,9 @@ def test_status_names_the_runs_the_briefs_and_the_snapshot(two_runs, monkeypatch
     assert {Path(r["brief"]).name for r in mine.values()} == {
         "2025-07-01-brief.pdf", "2025-07-01-brief-2.pdf"}
     assert status.latest_brief == two_runs["out_dir"] / LATEST_NAME
-    assert [Path(b["pdf_path"]).name for b in status.briefs] == [
-        "2025-07-01-brief-2.pdf", "2025-07-01-brief.pdf"]
+    assert [(Path(b["pdf_path"]).name, b["kind"]) for b in status.briefs] == [
+        ("2025-07-01-brief-2.pdf", "regular"), ("2025-06-01-brief.pdf", "as-of"),
+        ("2025-07-01-brief.pdf", "regular")]
     assert status.snapshot == two_runs["snapshot_path"]
     assert status.counts is not None and status.counts["awaiting_review"] == 0
     assert status.failed_sources == []  # no source was collected
