@@ -45,12 +45,29 @@ def load_page(warehouse: Warehouse) -> str:
     return loaded[0]
 
 
+@pytest.fixture(scope="module")
+def queued_template(tmp_path_factory: pytest.TempPathFactory,
+                    empty_warehouse: Path) -> tuple[Path, str, int]:
+    """The page loaded once into a warehouse file of the module's; each test gets a copy."""
+    import shutil
+
+    folder = tmp_path_factory.mktemp("queued")
+    shutil.copyfile(empty_warehouse, folder / "template.duckdb")
+    template = Warehouse(folder / "template.duckdb", folder)
+    release_id = load_page(template)
+    item = template.rows("select review_id from review_queue where suggested_metric_id = ?",
+                         ["yiwu.cbec.transaction_value"])
+    return template.path, release_id, item[0]["review_id"]
+
+
 @pytest.fixture
-def queued(warehouse: Warehouse) -> tuple[Warehouse, str, int]:
-    release_id = load_page(warehouse)
-    item = warehouse.rows("select review_id from review_queue where suggested_metric_id = ?",
-                          ["yiwu.cbec.transaction_value"])
-    return warehouse, release_id, item[0]["review_id"]
+def queued(warehouse: Warehouse, queued_template: tuple[Path, str, int]
+           ) -> tuple[Warehouse, str, int]:
+    import shutil
+
+    template, release_id, review_id = queued_template
+    shutil.copyfile(template, warehouse.path)
+    return warehouse, release_id, review_id
 
 
 def test_the_sure_figure_loads_and_the_unsure_one_waits_with_its_reason(
