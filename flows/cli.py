@@ -81,8 +81,10 @@ def status(
                                        help="Ask Prefect for the runs.")] = True,
     limit: Annotated[int, typer.Option("--limit", help="How many runs and briefs.")] = 5,
 ) -> None:
-    """Is it working? Server and serve/worker up, next run, last finished runs with their
-    briefs, failed sources, the review queue and findings (docs/scheduling.md)."""
+    """Is it working? Server, serve or worker, next run, last runs and their briefs, problems.
+
+    Also the sources that failed in the last run, the review queue and the findings
+    (docs/scheduling.md)."""
     from rich.console import Console
 
     from flows.status import gather_status
@@ -96,8 +98,9 @@ def status(
 
 @app.command()
 def heal() -> None:
-    """Once, by hand: mark runs whose process is gone Crashed and free their concurrency slot
-    (serve and worker do it every BAROMETER_HEAL_INTERVAL seconds)."""
+    """Mark runs whose process is gone Crashed and free their slot, once, by hand.
+
+    serve and worker do it every BAROMETER_HEAL_INTERVAL seconds (docs/scheduling.md)."""
     from flows.heal import heal as heal_runs
     from flows.prefect_server import answers
     from flows.status import api_url
@@ -118,8 +121,10 @@ def worker(
         "--pool", help="Process work pool (default: BAROMETER_WORK_POOL, barometer).")] = None,
     name: Annotated[str | None, typer.Option("--name", help="The worker's name.")] = None,
 ) -> None:
-    """Run a Prefect process worker for the deployment (prefect.yaml), healing runs of this
-    machine whose process is gone. Needs PREFECT_API_URL (docs/scheduling.md)."""
+    """Run a Prefect process worker for the deployment, healing this machine's runs.
+
+    The deployment comes from prefect.yaml (`prefect deploy`); needs PREFECT_API_URL
+    (docs/scheduling.md)."""
     from flows.worker import run_worker
 
     settings = load_settings()
