@@ -120,6 +120,23 @@ def why_dead(run: Any, host: str, now: datetime, stuck_after: float) -> str | No
     return None
 
 
+def deployment_runs(client: Any, flow_name: str, deployment_name: str, flow_run_filter: Any,
+                    **kwargs: Any) -> list[Any]:
+    """The runs of the deployment `flow_name/deployment_name` that `flow_run_filter` keeps
+    (kwargs: read_flow_runs' sort, limit)."""
+    from prefect.client.schemas.filters import (
+        DeploymentFilter,
+        DeploymentFilterName,
+        FlowFilter,
+        FlowFilterName,
+    )
+
+    return client.read_flow_runs(
+        flow_filter=FlowFilter(name=FlowFilterName(any_=[flow_name])),
+        deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=[deployment_name])),
+        flow_run_filter=flow_run_filter, **kwargs)
+
+
 def heal(flow_name: str = FLOW_NAME, deployment_name: str = DEPLOYMENT_NAME, *,
          exclude: UUID | str | None = None, stuck_after: float = 600.0,
          now: datetime | None = None) -> Healed:
@@ -129,10 +146,6 @@ def heal(flow_name: str = FLOW_NAME, deployment_name: str = DEPLOYMENT_NAME, *,
     yet has nothing to heal. `exclude`: the calling run itself."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import (
-        DeploymentFilter,
-        DeploymentFilterName,
-        FlowFilter,
-        FlowFilterName,
         FlowRunFilter,
         FlowRunFilterState,
         FlowRunFilterStateType,
@@ -140,6 +153,9 @@ def heal(flow_name: str = FLOW_NAME, deployment_name: str = DEPLOYMENT_NAME, *,
     from prefect.client.schemas.objects import StateType
     from prefect.exceptions import ObjectNotFound
     from prefect.states import Crashed
+
+    active = FlowRunFilter(state=FlowRunFilterState(
+        type=FlowRunFilterStateType(any_=[StateType(s) for s in ACTIVE_STATES])))
 
     healed = Healed()
     host = socket.gethostname()
@@ -151,12 +167,7 @@ def heal(flow_name: str = FLOW_NAME, deployment_name: str = DEPLOYMENT_NAME, *,
             return healed
 
         def active_runs() -> list[Any]:
-            return client.read_flow_runs(
-                flow_filter=FlowFilter(name=FlowFilterName(any_=[flow_name])),
-                deployment_filter=DeploymentFilter(
-                    name=DeploymentFilterName(any_=[deployment_name])),
-                flow_run_filter=FlowRunFilter(state=FlowRunFilterState(
-                    type=FlowRunFilterStateType(any_=[StateType(s) for s in ACTIVE_STATES]))))
+            return deployment_runs(client, flow_name, deployment_name, active)
 
         for run in active_runs():
             if exclude is not None and str(run.id) == str(exclude):
@@ -185,6 +196,31 @@ def _fix_slot_drift(client: Any, deployment: Any, count_active: Any) -> int:
         return 0
     client.release_concurrency_slots([limit.name], extra, occupancy_seconds=1.0)  # must be > 0
     return extra
+
+
+def report_heal(prefix: str = "", deployment_name: str = DEPLOYMENT_NAME) -> None:
+    """One healing pass for a long-running process (serve, worker), what it did printed; a
+    failure (the server restarting, say) is printed too, and the next pass tries again."""
+    try:
+        lines = heal(FLOW_NAME, deployment_name).lines()
+    except Exception as exc:
+        lines = [f"warning: self-healing failed this time ({exc})"]
+    for line in lines:
+        print(f"{prefix}{line}", flush=True)
+
+
+def set_up_zombie_detection(prefix: str = "") -> None:
+    """Create Prefect's zombie automation if it is missing, and say so; if it cannot be
+    created, say that instead: this machine's runs are still healed by their process check."""
+    try:
+        created = ensure_zombie_automation()
+    except Exception as exc:
+        print(f"{prefix}warning: could not create the zombie-run automation ({exc}); runs of "
+              "this machine are still healed by their process check", flush=True)
+        return
+    if created:
+        print(f"{prefix}created Prefect's zombie-run automation (runs without heartbeats are "
+              "marked Crashed)", flush=True)
 
 
 def claim_run(logger: Any = None) -> None:

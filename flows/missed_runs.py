@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from flows.heal import deployment_runs
+
 SKIPPED_MESSAGE = (
     "Skipped: missed while barometer serve was down. Only the newest missed run is caught up, "
     "so missed runs do not pile up; run `barometer run` for a brief of an earlier date "
@@ -36,10 +38,6 @@ def skip_missed_runs(flow_name: str, deployment_name: str,
     has no runs: nothing to do."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import (
-        DeploymentFilter,
-        DeploymentFilterName,
-        FlowFilter,
-        FlowFilterName,
         FlowRunFilter,
         FlowRunFilterExpectedStartTime,
         FlowRunFilterState,
@@ -51,10 +49,8 @@ def skip_missed_runs(flow_name: str, deployment_name: str,
 
     due_before = now or datetime.now(UTC)
     with get_client(sync_client=True) as client:
-        missed = client.read_flow_runs(
-            flow_filter=FlowFilter(name=FlowFilterName(any_=[flow_name])),
-            deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=[deployment_name])),
-            flow_run_filter=FlowRunFilter(
+        missed = deployment_runs(
+            client, flow_name, deployment_name, FlowRunFilter(
                 state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.SCHEDULED])),
                 expected_start_time=FlowRunFilterExpectedStartTime(before_=due_before),
             ),

@@ -31,6 +31,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def local_api_url(port: int) -> str:
+    """The API URL of a Prefect server on 127.0.0.1:port."""
+    return f"http://127.0.0.1:{port}/api"
+
+
 def answers(api_url: str, timeout: float = 2.0) -> bool:
     """True when a Prefect API answers /health at api_url (…/api) right now."""
     try:
@@ -81,7 +86,7 @@ class LocalPrefectServer:
 
     @property
     def api_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/api"
+        return local_api_url(self.port)
 
     def _env(self) -> dict[str, str]:
         env = dict(os.environ)

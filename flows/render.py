@@ -126,17 +126,17 @@ def publish_latest(pdf: Path, out_dir: Path) -> Path:
     return latest
 
 
-def render_brief(data: BriefData, out_dir: Path, author: str, kind: str = "regular") -> Path:
+def render_brief(data: BriefData, out_dir: Path, author: str) -> Path:
     """Render the brief for data.as_of into out_dir under its own name; return the PDF's path.
 
     Only a complete PDF is renamed into place, and only then is latest-brief.pdf refreshed. A
-    back-dated brief (kind 'as-of') goes to out_dir/as-of/ and leaves latest-brief.pdf alone.
+    back-dated brief (data.kind 'as-of') goes to out_dir/as-of/ and leaves latest-brief.pdf alone.
     """
     html = render_html(data, author)
-    folder = out_dir / AS_OF_DIR if kind == "as-of" else out_dir
+    folder = out_dir / AS_OF_DIR if data.kind == "as-of" else out_dir
     target = next_brief_path(folder, data.as_of)
     created = data.generated_at.astimezone(UTC)
     pdf = write_pdf(html, target, created, data.attachments)
-    if kind == "regular":
+    if data.kind == "regular":
         publish_latest(pdf, out_dir)
     return pdf

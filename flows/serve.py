@@ -25,7 +25,13 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from flows.heal import DEPLOYMENT_NAME, FLOW_NAME
-from flows.prefect_server import LocalPrefectServer, PrefectServerError, answers, port_taken
+from flows.prefect_server import (
+    LocalPrefectServer,
+    PrefectServerError,
+    answers,
+    local_api_url,
+    port_taken,
+)
 
 if TYPE_CHECKING:
     from prefect.deployments.runner import RunnerDeployment
@@ -122,29 +128,19 @@ def _api_url(api_url: str | None) -> Iterator[None]:
             os.environ["PREFECT_API_URL"] = previous
 
 
-def _report(lines: list[str]) -> None:
-    for line in lines:
-        print(line, flush=True)
-
-
 def prepare(deployment_name: str = DEPLOYMENT_NAME) -> None:
     """Before serving: crash runs whose process is gone, free slots no run holds, skip missed
     runs but the newest, and make sure Prefect's zombie automation exists."""
-    from flows.heal import ensure_zombie_automation, heal
+    from flows.heal import heal, set_up_zombie_detection
     from flows.missed_runs import skip_missed_runs
 
-    _report(heal(FLOW_NAME, deployment_name).lines())
+    for line in heal(FLOW_NAME, deployment_name).lines():
+        print(line, flush=True)
     missed = skip_missed_runs(FLOW_NAME, deployment_name)
     if missed.cancelled:
         print(f"{len(missed.cancelled)} missed run(s) skipped; catching up once with "
               f"{missed.kept}", flush=True)
-    try:
-        if ensure_zombie_automation():
-            print("created Prefect's zombie-run automation (runs without heartbeats are "
-                  "marked Crashed)", flush=True)
-    except Exception as exc:  # the process check in heal still works without it
-        print(f"warning: could not create the zombie-run automation ({exc}); runs of this "
-              "machine are still healed by their process check", flush=True)
+    set_up_zombie_detection()
 
 
 class ConcurrencyWarning(logging.Filter):
@@ -162,7 +158,7 @@ class ConcurrencyWarning(logging.Filter):
         return True
 
 
-RUNNER_LOGGERS = ("prefect.runner.state_proposer", "prefect.flow_runs.runner")
+RUNNER_LOGGER = "prefect.runner.state_proposer"  # where the runner logs "Aborted submission"
 
 
 class Watchdog(threading.Thread):
@@ -181,7 +177,7 @@ class Watchdog(threading.Thread):
         self.stopping = threading.Event()
 
     def run(self) -> None:
-        from flows.heal import heal
+        from flows.heal import report_heal
 
         last_answer = time.monotonic()
         next_heal = time.monotonic() + self.heal_interval
@@ -194,10 +190,7 @@ class Watchdog(threading.Thread):
                 return
             if now >= next_heal:
                 next_heal = now + self.heal_interval
-                try:
-                    _report(heal(FLOW_NAME, self.deployment_name).lines())
-                except Exception as exc:  # try again next time
-                    print(f"warning: self-healing failed this time ({exc})", flush=True)
+                report_heal(deployment_name=self.deployment_name)
 
 
 def _children(pid: int) -> list[int]:
@@ -242,9 +235,7 @@ def serve_forever(deployment: RunnerDeployment, api_url: str, heal_interval: flo
         os._exit(SERVER_GONE_EXIT)  # the runner would otherwise idle, or hang pausing
 
     os.environ.setdefault("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "30")  # inherited by runs
-    flt = ConcurrencyWarning()
-    for name in RUNNER_LOGGERS:
-        logging.getLogger(name).addFilter(flt)
+    logging.getLogger(RUNNER_LOGGER).addFilter(ConcurrencyWarning())
     watchdog = Watchdog(api_url, heal_interval, grace, server_gone, deployment.name)
     # A second Ctrl-C during the shutdown lands here rather than in a traceback.
     with _api_url(api_url), contextlib.suppress(KeyboardInterrupt):
@@ -254,10 +245,6 @@ def serve_forever(deployment: RunnerDeployment, api_url: str, heal_interval: flo
             serve(deployment, limit=1, pause_on_shutdown=True)
         finally:
             watchdog.stopping.set()
-
-
-def local_api_url(port: int) -> str:
-    return f"http://127.0.0.1:{port}/api"
 
 
 def serve_with_local_server(settings: Settings, interval_seconds: float | None = None) -> None:

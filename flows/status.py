@@ -21,6 +21,7 @@ import httpx
 from flows import sqlrunner
 from flows.heal import ACTIVE_STATES, DEPLOYMENT_NAME, FLOW_NAME
 from flows.paths import LATEST_NAME
+from flows.prefect_server import local_api_url
 
 FINISHED_STATES = ["COMPLETED", "FAILED", "CRASHED", "CANCELLED"]
 POLLED_WITHIN = 90.0  # seconds: a runner or worker polls every few seconds while it is up
@@ -28,7 +29,7 @@ POLLED_WITHIN = 90.0  # seconds: a runner or worker polls every few seconds whil
 
 def api_url(port: int) -> str:
     """PREFECT_API_URL when set, else the local server `barometer serve` starts or reuses."""
-    return os.environ.get("PREFECT_API_URL") or f"http://127.0.0.1:{port}/api"
+    return os.environ.get("PREFECT_API_URL") or local_api_url(port)
 
 
 @dataclass

@@ -121,7 +121,7 @@ def render_task(warehouse_path: Path, out_dir: Path, as_of: date, warnings: list
     data = collect_brief(warehouse_path, as_of, datetime.now(UTC), table_rows,
                          warnings)
     data.kind = kind
-    pdf = render_brief(data, out_dir, author, kind)
+    pdf = render_brief(data, out_dir, author)
     get_run_logger().info("brief written to %s", pdf)
     return {
         "pdf": str(pdf),
@@ -146,7 +146,7 @@ def render_task(warehouse_path: Path, out_dir: Path, as_of: date, warnings: list
 def record_brief_task(warehouse_path: Path, rendered: dict[str, Any]) -> None:
     """Remember the brief and the releases it knew, so the next one says what changed."""
     record_brief(warehouse_path, rendered["generated_at"], rendered["as_of"], rendered["pdf"],
-                 flow_run.get_id(), rendered.get("kind", "regular"))
+                 flow_run.get_id(), rendered["kind"])
 
 
 @task(name="publish snapshot")

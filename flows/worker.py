@@ -15,7 +15,9 @@ import subprocess
 import sys
 import threading
 
-from flows.heal import DEPLOYMENT_NAME, FLOW_NAME, ensure_zombie_automation, heal
+from flows.heal import report_heal, set_up_zombie_detection
+
+PREFIX = "barometer worker: "
 
 
 def worker_command(pool: str, limit: int = 1, name: str | None = None) -> list[str]:
@@ -28,21 +30,12 @@ def worker_command(pool: str, limit: int = 1, name: str | None = None) -> list[s
 def heal_loop(stop: threading.Event, interval: float) -> None:
     """Heal every `interval` s until `stop` is set; print what was done."""
     while not stop.wait(interval):
-        try:
-            for line in heal(FLOW_NAME, DEPLOYMENT_NAME).lines():
-                print(f"barometer worker: {line}", flush=True)
-        except Exception as exc:  # the server may be restarting: try again next time
-            print(f"barometer worker: self-healing failed this time ({exc})", flush=True)
+        report_heal(PREFIX)
 
 
 def run_worker(pool: str, heal_interval: float, name: str | None = None) -> int:
     """Run the worker until it exits or this process is stopped; return its exit status."""
-    try:
-        if ensure_zombie_automation():
-            print("barometer worker: created Prefect's zombie-run automation", flush=True)
-    except Exception as exc:  # the process check still heals this machine's runs
-        print(f"barometer worker: could not create the zombie-run automation ({exc})",
-              flush=True)
+    set_up_zombie_detection(PREFIX)
     process = subprocess.Popen(worker_command(pool, name=name))
     stop = threading.Event()
     healer = threading.Thread(target=heal_loop, args=(stop, heal_interval), daemon=True,

@@ -96,6 +96,29 @@ class Warehouse:
             return [dict(zip(columns, r, strict=True)) for r in cur.fetchall()]
 
 
+def environ_without_settings() -> dict[str, str]:
+    """This process's environment without PREFECT_* and BAROMETER_* variables: for a child
+    process (serve, a worker, a server) that must not inherit the test harness's settings."""
+    import os
+
+    return {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "BAROMETER_"))}
+
+
+def slow_source_registry(site: Any, path: Path, delay: float) -> Path:
+    """Write a source registry with one press-release source on the loopback `site`, whose page
+    (no figures in it) takes `delay` seconds to arrive: a run is mid-collection that long."""
+    from tests.loopback import Reply
+
+    site.route("/news.html", Reply.text("<html><body><p>今天没有数字。</p></body></html>",
+                                         "text/html; charset=utf-8", delay=delay))
+    path.write_text(
+        'contact = "https://example.org/barometer-tests"\n\n[[source]]\n'
+        'id = "slow-site"\npublisher = "yiwu_customs"\nkind = "press-release"\n'
+        f'url = "{site.url("/news.html")}"\ngeography = "Yiwu"\nattempts = 1\n',
+        encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="session")
 def empty_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An empty warehouse (schema, reference seeds, every SQL layer), built once a session."""

@@ -30,8 +30,8 @@ import pytest
 
 from flows.heal import LABEL_PROCESS
 from flows.prefect_server import free_port, group_alive
-from tests.conftest import copy_seeds
-from tests.loopback import LoopbackServer, Reply
+from tests.conftest import copy_seeds, environ_without_settings, slow_source_registry
+from tests.loopback import LoopbackServer
 
 pytestmark = pytest.mark.e2e
 
@@ -116,16 +116,8 @@ def test_serve_survives_kill_9_and_ctrl_c_and_exits_when_its_server_dies(tmp_pat
     serves: list[Serve] = []
     server_pid: int | None = None
     with LoopbackServer() as site:
-        site.route("/news.html", Reply.text("<html><body><p>今天没有数字。</p></body></html>",
-                                             "text/html; charset=utf-8", delay=SLOW))
-        registry = tmp_path / "sources.toml"
-        registry.write_text(
-            'contact = "https://example.org/barometer-tests"\n\n[[source]]\n'
-            'id = "slow-site"\npublisher = "yiwu_customs"\nkind = "press-release"\n'
-            f'url = "{site.url("/news.html")}"\ngeography = "Yiwu"\nattempts = 1\n',
-            encoding="utf-8")
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("PREFECT_", "BAROMETER_"))}
+        registry = slow_source_registry(site, tmp_path / "sources.toml", SLOW)
+        env = environ_without_settings()
         env.update(
             PREFECT_HOME=str(tmp_path / "prefect-home"),
             PREFECT_SERVER_ANALYTICS_ENABLED="false",

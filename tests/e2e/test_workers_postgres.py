@@ -28,8 +28,8 @@ from flows.paths import ROOT
 from flows.prefect_server import LocalPrefectServer, group_alive
 from flows.serve import deployment_parameters
 from flows.settings import Settings
-from tests.conftest import copy_seeds
-from tests.loopback import LoopbackServer, Reply
+from tests.conftest import copy_seeds, environ_without_settings, slow_source_registry
+from tests.loopback import LoopbackServer
 from tests.postgres import Postgres
 
 pytestmark = pytest.mark.e2e
@@ -102,18 +102,11 @@ def test_two_workers_on_a_postgres_backed_server(tmp_path: Path) -> None:
         inbox_dir=tmp_path / "inbox", snapshot_path=tmp_path / "snapshot" / "barometer.duckdb")
     spec = write_prefect_yaml(tmp_path / "prefect.yaml", deployment_parameters(settings),
                               "0 0 1 1 *", "Asia/Shanghai", POOL)
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "BAROMETER_"))}
+    base = environ_without_settings()
     workers: list[subprocess.Popen] = []
     logs: list[Path] = []
     with Postgres() as pg, LoopbackServer() as site:
-        site.route("/news.html", Reply.text("<html><body><p>今天没有数字。</p></body></html>",
-                                             "text/html; charset=utf-8", delay=SLOW))
-        slow = tmp_path / "slow-sources.toml"
-        slow.write_text(
-            'contact = "https://example.org/barometer-tests"\n\n[[source]]\n'
-            'id = "slow-site"\npublisher = "yiwu_customs"\nkind = "press-release"\n'
-            f'url = "{site.url("/news.html")}"\ngeography = "Yiwu"\nattempts = 1\n',
-            encoding="utf-8")
+        slow = slow_source_registry(site, tmp_path / "slow-sources.toml", SLOW)
         server = LocalPrefectServer(prefect_home=tmp_path / "server-home", extra_env={
             "PREFECT_API_DATABASE_CONNECTION_URL": pg.url,
             # A run refused for the slot tries again after 1 s, not the default 30 s.
