@@ -44,6 +44,7 @@ def flow(seeds: Path, work: Path) -> None:
     barometer_brief(warehouse_path=work / "barometer.duckdb", out_dir=work / "briefs",
                     seeds_dir=seeds, inbox_dir=work / "inbox", raw_dir=work / "raw",
                     snapshot_path=work / "snapshot" / "barometer.duckdb", as_of=AS_OF,
+                    run_date=AS_OF,  # a regular brief of that day, as `plain` renders
                     author="Benchmark")
 
 
