@@ -3,7 +3,9 @@
 Analysts query the snapshot each successful run publishes, never the live warehouse: DuckDB
 lets one process hold a file while it writes, readers included. The snapshot is opened with
 read_only=True, so a write would fail anyway; check_read_only exists to say why, and what to
-do instead, before DuckDB answers with a bare error.
+do instead, before DuckDB answers with a bare error. The connection reads nothing but the
+snapshot (no file, URL or extension; its configuration locked) and a query is stopped after a
+time limit.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import io
 import json
 import math
 import re
+import threading
 import uuid
 from collections.abc import Sequence
 from decimal import Decimal
@@ -25,6 +28,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from flows import sqlrunner
+from flows.settings import load_settings
 
 # Shown with every DuckDB error: the views are documented in the database itself.
 LIST_VIEWS_SQL = "\n".join(
@@ -48,6 +52,25 @@ _PRAGMA_NAME = re.compile(r"\s*pragma\s+([a-z_][a-z0-9_]*)\s*(\(|;|$)", re.IGNOR
 # Peels `explain [analyze]` off an EXPLAIN statement, so the statement it explains (or, with
 # analyze, runs) can be classified by DuckDB in turn.
 _EXPLAIN_PREFIX = re.compile(r"\s*explain(\s+analyze)?\s+", re.IGNORECASE)
+
+# The snapshot's connection reads the snapshot and nothing else: no file (read_text, glob,
+# read_csv, …), no URL, no extension installed or loaded behind the query's back (a URL would
+# fetch httpfs). lock_configuration comes last, so no statement can switch them back on.
+SNAPSHOT_CONFIG: dict[str, Any] = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,
+}
+
+OUTSIDE_HINT = (
+    "To query a file of your own, use the duckdb CLI on it (.venv/bin/duckdb -c \"from "
+    "'my.csv'\"); to load data into the warehouse, use the inbox (warehouse/inbox/, "
+    "docs/inbox.md)"
+)
+
+# DuckDB names the extension a missing function lives in; barometer query loads none.
+_EXTENSION_NEEDED = re.compile(r"exists in the \w+ extension")
 
 
 class QueryError(ValueError):
@@ -118,11 +141,8 @@ def check_read_only(sql: str) -> None:
     _check_statement(statements[0])
 
 
-def run_query(
-    snapshot: Path, sql: str, params: list[Any] | None = None
-) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Run one read-only statement on the snapshot; return its column names and rows."""
-    check_read_only(sql)
+def open_snapshot(snapshot: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the snapshot that can reach nothing outside it."""
     if not snapshot.is_file():
         raise QueryError(
             f"No snapshot at {snapshot}: run `barometer run` (or `make brief`) first; each "
@@ -130,20 +150,74 @@ def run_query(
             "BAROMETER_SNAPSHOT_PATH."
         )
     try:
-        con = duckdb.connect(str(snapshot), read_only=True)
+        return duckdb.connect(str(snapshot), read_only=True, config=SNAPSHOT_CONFIG)
     except duckdb.Error as exc:
         raise QueryError(
             f"Could not open {snapshot} read-only: {exc}. Open the published snapshot, not "
             "the live warehouse file, which the pipeline holds while it writes."
         ) from exc
+
+
+def timeout_message(timeout_seconds: float) -> str:
+    """What a query stopped by the time limit is told."""
+    return (f"the query ran longer than {timeout_seconds:g} s (BAROMETER_QUERY_TIMEOUT_SECONDS)"
+            " and was stopped; narrow it (a where clause, a limit) or raise the limit")
+
+
+def _fetch(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[Any], timeout_seconds: float
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run sql and fetch its rows, interrupting DuckDB after timeout_seconds (it has no
+    statement timeout of its own)."""
+    stopped = threading.Event()
+
+    def stop() -> None:
+        stopped.set()
+        con.interrupt()
+
+    timer = threading.Timer(timeout_seconds, stop)
+    timer.start()
     try:
-        cursor = con.execute(sql, params or [])
+        cursor = con.execute(sql, params)
         if cursor.description is None:
             return [], []
-        columns = [d[0] for d in cursor.description]
-        return columns, cursor.fetchall()
+        return [d[0] for d in cursor.description], cursor.fetchall()
+    except duckdb.InterruptException as exc:
+        if not stopped.is_set():
+            raise
+        raise QueryError(timeout_message(timeout_seconds)) from exc
+    finally:
+        timer.cancel()
+        timer.join()  # the connection closes next: never while stop() is interrupting it
+
+
+def _outside_error(exc: duckdb.Error) -> QueryError | None:
+    """The one-line refusal for a query that reached outside the snapshot, else None."""
+    first_line = next(iter(str(exc).splitlines()), "")
+    if isinstance(exc, duckdb.PermissionException):
+        what = "reading files and URLs"
+    elif _EXTENSION_NEEDED.search(first_line):
+        what = "loading DuckDB extensions"
+    else:
+        return None
+    return QueryError(f"{what} is off in barometer query, which reads only the snapshot's "
+                      f"tables and views ({first_line}). {OUTSIDE_HINT}.")
+
+
+def run_query(
+    snapshot: Path, sql: str, params: list[Any] | None = None,
+    timeout_seconds: float | None = None,
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run one read-only statement on the snapshot, stopped after timeout_seconds (default:
+    the query_timeout_seconds setting); return its column names and rows."""
+    check_read_only(sql)
+    if timeout_seconds is None:
+        timeout_seconds = load_settings().query_timeout_seconds
+    con = open_snapshot(snapshot)
+    try:
+        return _fetch(con, sql, params or [], timeout_seconds)
     except duckdb.Error as exc:
-        raise QueryError(
+        raise _outside_error(exc) or QueryError(
             f"{exc}\nList the views and what they hold with: {LIST_VIEWS_SQL}"
         ) from exc
     finally:

@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     brief_table_rows: int = 40
     # DuckDB's memory cap, e.g. "1GB" (flows/warehouse_db.py); empty: DuckDB's own default.
     duckdb_memory_limit: str = ""
+    # `barometer query` stops a query that runs longer than this (flows/query.py).
+    query_timeout_seconds: float = Field(default=60.0, gt=0)
     # Who settles review items (`barometer review accept|reject`): the login name by default.
     reviewer: str = Field(default_factory=getpass.getuser)
 
