@@ -3,8 +3,8 @@
 `fetch` returns a FetchResult whose `error` says what went wrong and what to do about it.
 Transient trouble (connection errors, timeouts, truncated bodies, 429, 5xx) is retried with
 exponential backoff and full jitter; everything else fails at once. An optional Deadline bounds
-the whole fetch, waits and timeouts included; callbacks hear of each request and each retry as
-it happens. See docs/fetching.md.
+the whole fetch, every byte of every request and every wait included; callbacks hear of each
+request and each retry as it happens. See docs/fetching.md.
 """
 
 from __future__ import annotations
@@ -15,13 +15,14 @@ import random
 import ssl
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache, partial
 from importlib import metadata
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
+import httpcore
 import httpx
 
 try:  # optional: installed with WeasyPrint's font tools, not a dependency of ours
@@ -152,6 +153,97 @@ class FetchResult:
     attempts: tuple[Attempt, ...]
     error: str | None
     deadline_passed: bool = False  # failed because the Deadline passed
+
+
+# --- the deadline on the wire ------------------------------------------------------------
+
+
+class _Wire(httpcore.NetworkBackend):
+    """httpcore's socket backend with each connect, TLS handshake, read and write cut to the
+    time left before the deadline, and none begun once it has passed; it counts bytes received.
+
+    httpx reads a status line and headers without coming back to fetch, and a read timeout only
+    bounds silence: a server sending a byte every few seconds would hold a fetch for hours. Cut
+    here, at every socket operation, the deadline bounds the whole transfer.
+    """
+
+    def __init__(self, deadline: Deadline | None) -> None:
+        self.deadline = deadline
+        self.received = 0  # bytes read, so an error can tell a trickle from a silence
+        self._sockets = httpcore.SyncBackend()
+
+    def cut(self, timeout: float | None, late: type[httpcore.TimeoutException]) -> float | None:
+        """timeout cut to the time left; raises `late` once the deadline has passed."""
+        if self.deadline is None:
+            return timeout
+        left = self.deadline.left()
+        if left <= 0:
+            raise late(f"the deadline of {self.deadline.seconds:g} s passed")
+        return left if timeout is None else min(timeout, left)
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                    local_address: str | None = None,
+                    socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+        """Open a TCP connection within the time left."""
+        return _WireStream(self._sockets.connect_tcp(
+            host, port, self.cut(timeout, httpcore.ConnectTimeout), local_address,
+            socket_options), self)
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None,
+                            socket_options: Iterable[Any] | None = None
+                            ) -> httpcore.NetworkStream:
+        """Open a Unix socket connection within the time left."""
+        return _WireStream(self._sockets.connect_unix_socket(
+            path, self.cut(timeout, httpcore.ConnectTimeout), socket_options), self)
+
+    def sleep(self, seconds: float) -> None:
+        """Sleep (httpcore's connect retries; fetch asks for none)."""
+        self._sockets.sleep(seconds)
+
+
+class _WireStream(httpcore.NetworkStream):
+    """A connection whose every operation gets only the time left before its wire's deadline."""
+
+    def __init__(self, stream: httpcore.NetworkStream, wire: _Wire) -> None:
+        self._stream, self._wire = stream, wire
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        """Read what has arrived, waiting no later than the deadline."""
+        data = self._stream.read(max_bytes, self._wire.cut(timeout, httpcore.ReadTimeout))
+        self._wire.received += len(data)
+        return data
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        """Send buffer, no later than the deadline."""
+        self._stream.write(buffer, self._wire.cut(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._stream.close()
+
+    def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        """Shake hands for TLS (the whole handshake within the time left)."""
+        return _WireStream(self._stream.start_tls(
+            ssl_context, server_hostname, self._wire.cut(timeout, httpcore.ConnectTimeout)),
+            self._wire)
+
+    def get_extra_info(self, info: str) -> Any:
+        """What the connection knows (its TLS object, socket, readability)."""
+        return self._stream.get_extra_info(info)
+
+
+def _route_through(client: httpx.Client, wire: _Wire) -> None:
+    """Make each connection pool of client, direct or through a proxy, open its sockets on wire.
+
+    httpx.HTTPTransport takes no network backend, so the pools httpx built (one direct, one per
+    proxy from the environment: its TLS and proxy settings kept) get it here; httpx is pinned
+    to 0.28, and the slowloris tests fail if this stops taking effect. A transport passed in
+    (a test's MockTransport) opens no sockets and is left alone.
+    """
+    for transport in (client._transport, *client._mounts.values()):
+        if isinstance(transport, httpx.HTTPTransport):
+            transport._pool._network_backend = wire
 
 
 # --- one request -------------------------------------------------------------------------
@@ -380,8 +472,7 @@ def _read_body(response: httpx.Response, url: httpx.URL, policy: FetchPolicy,
         # iter_raw, not iter_bytes: httpx would inflate each network chunk in one go.
         for raw in response.iter_raw():
             if deadline is not None and deadline.left() <= 0:
-                return _Step("retry", headers, error=f"{url.host} was still sending the body "
-                             f"({progress.bytes} bytes so far)", advice="Try again later.")
+                return _still_sending(url, progress, progress.bytes)
             for piece in decoder.feed(raw):
                 progress.bytes += len(piece)
                 if progress.bytes > policy.max_bytes:
@@ -430,6 +521,14 @@ def _transport_problem(exc: httpx.HTTPError, url: httpx.URL, timeout: httpx.Time
                  "not retried.")
 
 
+def _still_sending(url: httpx.URL, progress: _Progress, received: int) -> _Step:
+    """The step of a response still arriving at the deadline; `received`: its bytes so far."""
+    what = (f"the body ({progress.bytes} bytes so far)" if progress.status is not None
+            else f"the status line and headers ({received} bytes so far)")
+    return _Step("retry", progress.headers, error=f"{url.host} was still sending {what}",
+                 advice="Try again later.")
+
+
 def _timeout(policy: FetchPolicy, deadline: Deadline | None) -> httpx.Timeout:
     """The policy's timeouts, each cut to the time left before the deadline."""
     left = math.inf if deadline is None else max(deadline.left(), 0.001)
@@ -438,8 +537,9 @@ def _timeout(policy: FetchPolicy, deadline: Deadline | None) -> httpx.Timeout:
 
 
 def _request(client: httpx.Client, url: httpx.URL, policy: FetchPolicy, conditional: bool,
-             progress: _Progress, deadline: Deadline | None) -> _Step:
+             progress: _Progress, wire: _Wire) -> _Step:
     """Make one GET request; never raises for network or HTTP trouble."""
+    deadline, received = wire.deadline, wire.received
     timeout = _timeout(policy, deadline)
     try:
         with client.stream("GET", url, timeout=timeout) as response:
@@ -447,6 +547,10 @@ def _request(client: httpx.Client, url: httpx.URL, policy: FetchPolicy, conditio
             return (_check_response(response, url, policy, conditional)
                     or _read_body(response, url, policy, progress, deadline))
     except httpx.HTTPError as exc:
+        # A timeout at the deadline after bytes came is a trickle, not the silence it reads as.
+        if isinstance(exc, httpx.TimeoutException) and wire.received > received \
+                and deadline is not None and deadline.left() <= 0:
+            return _still_sending(url, progress, wire.received - received)
         step = _transport_problem(exc, url, timeout)
         return _Step(step.kind, progress.headers, error=step.error, advice=step.advice)
 
@@ -502,8 +606,9 @@ def _backoff(policy: FetchPolicy, retry: int, retry_after: float | None,
 
 
 def _client(policy: FetchPolicy, validators: Validators | None,
-            transport: httpx.BaseTransport | None) -> httpx.Client:
-    """An httpx client that sends our headers and follows nothing by itself."""
+            transport: httpx.BaseTransport | None, wire: _Wire) -> httpx.Client:
+    """An httpx client that sends our headers, follows nothing by itself, and opens its
+    connections on wire."""
     headers: dict[str, str | bytes] = {
         "User-Agent": policy.user_agent, "Accept": ", ".join(policy.content_types),
         "Accept-Encoding": ACCEPT_ENCODING}
@@ -512,8 +617,10 @@ def _client(policy: FetchPolicy, validators: Validators | None,
         headers["If-None-Match"] = validators.etag.encode("utf-8")
     if validators is not None and validators.last_modified:
         headers["If-Modified-Since"] = validators.last_modified.encode("utf-8")
-    return httpx.Client(transport=transport, headers=headers, timeout=_timeout(policy, None),
-                        follow_redirects=False, verify=_ssl_context())
+    client = httpx.Client(transport=transport, headers=headers, timeout=_timeout(policy, None),
+                          follow_redirects=False, verify=_ssl_context())
+    _route_through(client, wire)
+    return client
 
 
 @cache
@@ -545,10 +652,10 @@ def fetch(url: str, policy: FetchPolicy, validators: Validators | None = None, *
           on_retry: Callable[[Retrying], None] | None = None) -> FetchResult:
     """Fetch url under policy; never raises for network or HTTP trouble: read result.error.
 
-    No request or wait starts once `deadline` has passed, and each request's timeouts are cut
-    to the time left. `on_request(url, attempt)` is called as each request starts (attempt 1,
-    then 2 … after transient failures); `on_retry(Retrying)` as each retry is decided, before
-    its wait.
+    No request or wait starts once `deadline` has passed, and every socket operation of every
+    request (connect, TLS handshake, each read and write) is cut to the time left.
+    `on_request(url, attempt)` is called as each request starts (attempt 1, then 2 … after
+    transient failures); `on_retry(Retrying)` as each retry is decided, before its wait.
     """
     try:
         current = httpx.URL(url)
@@ -561,7 +668,8 @@ def fetch(url: str, policy: FetchPolicy, validators: Validators | None = None, *
     conditional = validators is not None and bool(validators.etag or validators.last_modified)
     attempts: list[Attempt] = []
     failures = hops = 0
-    with _client(policy, validators, transport) as client:
+    wire = _Wire(deadline)
+    with _client(policy, validators, transport, wire) as client:
         while True:
             if deadline is not None and deadline.left() <= 0:
                 error = _past_deadline(deadline, f"passed before {current} was requested")
@@ -569,7 +677,7 @@ def fetch(url: str, policy: FetchPolicy, validators: Validators | None = None, *
             if on_request is not None:
                 on_request(str(current), failures + 1)
             started_at, clock, progress = datetime.now(UTC), time.monotonic(), _Progress()
-            step = _request(client, current, policy, conditional, progress, deadline)
+            step = _request(client, current, policy, conditional, progress, wire)
             # Everything about this attempt but its outcome and error, fixed now (not after sleep).
             attempt = partial(Attempt, str(current), started_at, progress.status, progress.bytes,
                               time.monotonic() - clock)

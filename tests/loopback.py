@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import socket
 import struct
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 NOT_FOUND_BODY = b"no route for this path on the loopback server\n"
 
@@ -259,3 +263,104 @@ class LoopbackServer:
             index = min(self._served[key], len(replies) - 1)
             self._served[key] += 1
             return replies[index]
+
+
+class Slowloris:
+    """A raw TCP server on 127.0.0.1 that answers each request slowly and never finishes.
+
+    It sends `head` at once, then `trickle` and `repeat` over and over, one byte every
+    `interval` seconds. Each byte comes well within any read timeout, so only a deadline on the
+    whole transfer can stop a client: status line, headers or body, whichever is trickled.
+    """
+
+    def __init__(self, trickle: bytes, repeat: bytes, *, head: bytes = b"",
+                 interval: float = 0.2) -> None:
+        if not repeat:
+            raise ValueError("Slowloris needs bytes to repeat: it must never finish")
+        self.head, self.trickle, self.repeat, self.interval = head, trickle, repeat, interval
+        self._lock = threading.Lock()
+        self._stopped = threading.Event()
+        self._listener: socket.socket | None = None
+        self.connections = 0  # connections accepted
+        self.hangups = 0  # connections the client closed while bytes were still coming
+
+    def start(self) -> Slowloris:
+        """Listen on a free port of 127.0.0.1 and accept in a daemon thread."""
+        if self._listener is None:
+            self._listener = socket.create_server(("127.0.0.1", 0))
+            threading.Thread(target=self._accept, args=(self._listener,), daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        """Stop accepting and stop every trickle."""
+        self._stopped.set()
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
+
+    def __enter__(self) -> Slowloris:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def url(self, path: str = "/", scheme: str = "http") -> str:
+        """The absolute URL of path on this server (start() first)."""
+        if self._listener is None:
+            raise RuntimeError("Slowloris is not started")
+        return f"{scheme}://127.0.0.1:{self._listener.getsockname()[1]}{path}"
+
+    def wait_for_hangups(self, count: int, timeout: float) -> bool:
+        """Whether `count` clients have hung up within `timeout` seconds."""
+        until = time.monotonic() + timeout
+        while time.monotonic() < until:
+            with self._lock:
+                if self.hangups >= count:
+                    return True
+            time.sleep(0.02)
+        return False
+
+    def _accept(self, listener: socket.socket) -> None:
+        while not self._stopped.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:  # the listener was closed by stop()
+                return
+            with self._lock:
+                self.connections += 1
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn: socket.socket) -> None:
+        with conn:
+            conn.settimeout(5.0)
+            try:
+                conn.recv(64 * 1024)  # the request (or a TLS ClientHello): its content is moot
+                conn.sendall(self.head)
+                for byte in itertools.chain(self.trickle, itertools.cycle(self.repeat)):
+                    if self._stopped.wait(self.interval):
+                        return
+                    conn.sendall(bytes([byte]))
+            except OSError:  # reset or broken pipe: the client gave up, as it should
+                with self._lock:
+                    self.hangups += 1
+
+
+def finish_within(seconds: float, work: Callable[[], T]) -> T:
+    """work()'s result, run in a daemon thread: a call that would hang fails the test instead."""
+    results: list[T] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            results.append(work())
+        except BaseException as exc:  # handed to the test's thread below
+            errors.append(exc)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if errors:
+        raise errors[0]
+    if not results:
+        raise AssertionError(f"still running after {seconds:g} s: it would never have ended")
+    return results[0]

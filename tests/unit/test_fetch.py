@@ -16,6 +16,7 @@ import pytest
 
 from flows.fetch import (
     CHUNK_BYTES,
+    DEADLINE_ADVICE,
     USER_AGENT,
     Deadline,
     FetchPolicy,
@@ -24,7 +25,7 @@ from flows.fetch import (
     Validators,
     fetch,
 )
-from tests.loopback import LoopbackServer, Reply
+from tests.loopback import LoopbackServer, Reply, Slowloris, finish_within
 
 HTML = "text/html; charset=utf-8"
 PAGE = b"<html><body>Cross-border e-commerce imports and exports: 2.63 trillion yuan</body></html>"
@@ -490,6 +491,68 @@ def test_a_body_still_coming_at_the_deadline_is_stopped() -> None:
     assert result.outcome == "failed" and result.deadline_passed
     assert outcomes(result) == ["failed"] and 0 < result.attempts[0].bytes < 20 * 8
     assert "127.0.0.1 was still sending the body" in result.error
+
+
+# A slowloris server sends a byte every 0.2 s: each read gets one well within read_timeout,
+# so before the deadline reached every byte these fetches ran for hours (h11's 16 KiB limit).
+PATIENT = policy(read_timeout=20.0, connect_timeout=5.0, attempts=4)
+CHUNKED_HEAD = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                b"Transfer-Encoding: chunked\r\n\r\n")
+
+
+def fetch_from(server: Slowloris, scheme: str = "http", seconds: float = 0.5) -> str:
+    """fetch /page under a deadline of `seconds`; it must return within 5 s more, failed at the
+    deadline, and hang up. Returns its error with the URL and the advice taken out."""
+    url, deadline = server.url("/page", scheme), Deadline.after(seconds)
+    result = finish_within(seconds + 5, lambda: fetch(url, PATIENT, deadline=deadline))
+    assert deadline.left() <= 0  # it did not give up early
+    assert result.outcome == "failed" and result.deadline_passed and result.body is None
+    assert outcomes(result) == ["failed"] and "\n" not in result.error
+    head, tail = f"the source's deadline of {seconds:g} s passed while fetching {url} (", \
+        f"). {DEADLINE_ADVICE}"
+    assert result.error.startswith(head) and result.error.endswith(tail)
+    # The client hung up: the socket is closed, not left to the server.
+    assert server.connections == 1 and server.wait_for_hangups(1, timeout=2.0)
+    return result.error.removeprefix(head).removesuffix(tail)
+
+
+@pytest.mark.parametrize(("head", "trickle", "repeat", "still_sending"), [
+    # httpx reads the status line and headers without coming back to fetch between bytes.
+    (b"", b"HTTP/1.1 200 OK\r\n", b"X-Slow: 1\r\n", "the status line and headers"),
+    (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n", b"",
+     b"x", "the body"),
+    (CHUNKED_HEAD, b"", b"1\r\nx\r\n", "the body"),
+    (CHUNKED_HEAD + b"5;", b"", b"x", "the body"),  # a chunk-size line that never ends
+], ids=["status-line-and-headers", "body-one-byte-reads", "body-chunked-one-byte-at-a-time",
+        "body-endless-chunk-extension"])
+def test_a_server_trickling_its_response_is_stopped_at_the_deadline(
+        head: bytes, trickle: bytes, repeat: bytes, still_sending: str) -> None:
+    with Slowloris(trickle, repeat, head=head) as server:
+        problem = fetch_from(server)
+    assert problem.startswith(f"attempt 1: 127.0.0.1 was still sending {still_sending} (")
+    assert problem.endswith(" bytes so far)")
+
+
+def test_a_tls_handshake_trickled_is_stopped_at_the_deadline() -> None:
+    # A TLS record header announcing 16 KiB, then its bytes one at a time.
+    with Slowloris(b"\x16\x03\x03\x40\x00", b"\x00") as server:
+        problem = fetch_from(server, scheme="https")
+    assert problem.startswith("attempt 1: no connection to 127.0.0.1 within ")
+
+
+def test_a_proxy_from_the_environment_is_used_and_held_to_the_deadline(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The proxy trickles its answer: the request went through it, on the deadline's sockets.
+    with Slowloris(b"HTTP/1.1 200 OK\r\n", b"X-Slow: 1\r\n") as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url(""))
+        for name in ("NO_PROXY", "no_proxy"):
+            monkeypatch.delenv(name, raising=False)
+        patient = policy(allowed_hosts=frozenset({"stats.example.org"}), read_timeout=20.0)
+        result = finish_within(5.5, lambda: fetch(
+            "http://stats.example.org/page", patient, deadline=Deadline.after(0.5)))
+    assert proxy.connections == 1 and result.deadline_passed
+    assert "(attempt 1: stats.example.org was still sending the status line and headers (" \
+        in result.error
 
 
 def test_requests_and_retries_are_told_as_they_happen(loopback: LoopbackServer) -> None:
