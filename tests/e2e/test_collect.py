@@ -18,9 +18,9 @@ import pytest
 
 from flows import collect
 from flows.collect import CollectContext, SourceReport, collect_source
-from flows.sources import Source
+from flows.sources import Source, load_registry
 from tests.conftest import Warehouse
-from tests.loopback import LoopbackServer, Reply
+from tests.loopback import LoopbackServer, Reply, Slowloris, finish_within
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "releases"
 HTML = "text/html; charset=utf-8"
@@ -325,6 +325,39 @@ def test_a_source_that_never_answers_fails_at_its_deadline_and_the_others_still_
     log = collector.warehouse.rows("select source_id, outcome, error from fetch_log "
                                    "where source_id = 'silent'")
     assert [(r["outcome"], "deadline of 2 s" in r["error"]) for r in log] == [("failed", True)]
+
+
+def test_a_slowloris_source_fails_at_its_deadline_and_the_next_source_is_collected(
+        loopback: LoopbackServer, collector: Collector, tmp_path: Path) -> None:
+    # A byte of status line every 0.2 s: no read ever times out. Before the deadline reached
+    # every byte the run stayed on this source for hours, and the one after was never collected.
+    loopback.route("/en.html", Reply.text(EN_PAGE, HTML))
+    with Slowloris(b"HTTP/1.1 200 OK\r\n", b"X-Slow: 1\r\n") as slow:
+        slow_url = slow.url("/news.html")
+        registry = tmp_path / "sources.toml"
+        registry.write_text(
+            f'[[source]]\nid = "slowloris"\npublisher = "gacc"\nkind = "press-release"\n'
+            f'url = "{slow_url}"\nread_timeout = 20.0\nattempts = 4\ndeadline_seconds = 1\n\n'
+            f'[[source]]\nid = "present"\npublisher = "scio"\nkind = "press-release"\n'
+            f'url = "{loopback.url("/en.html")}"\n', encoding="utf-8")
+        sources = load_registry(registry).enabled()
+        # In registry order, one after another, as the collection flow runs them.
+        stuck, present = finish_within(6.0, lambda: [collect_source(collector.ctx, s)
+                                                     for s in sources])
+    [warning] = stuck.warnings()
+    assert warning.startswith(
+        f"source slowloris: {slow_url}: the source's deadline of 1 s passed while fetching "
+        f"{slow_url} (attempt 1: 127.0.0.1 was still sending the status line and headers (")
+    assert warning.endswith("otherwise save the page from a browser into the inbox.")
+    assert present.is_ok and len(present.loaded) == 1
+    # Base tables only: the layers need no rebuild (~2 s) to show what collection wrote.
+    assert collector.warehouse.rows("select release_id from releases") == [
+        {"release_id": present.loaded[0]}]
+    log = collector.warehouse.rows("select source_id, outcome, error from fetch_log "
+                                   "order by started_at")
+    assert [(r["source_id"], r["outcome"]) for r in log] == [("slowloris", "failed"),
+                                                              ("present", "ok")]
+    assert "deadline of 1 s passed" in log[0]["error"]
 
 
 def test_a_feed_stopped_at_its_deadline_keeps_what_it_fetched(
