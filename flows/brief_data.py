@@ -182,12 +182,25 @@ class Streamed:
     count: int
 
 
+def _write_csv(con: duckdb.DuckDBPyConnection, relation: duckdb.DuckDBPyRelation,
+               csv_path: Path) -> None:
+    """Write relation to csv_path, DuckDB streaming it, every text column through csv_safe:
+    a cell a spreadsheet would run as a formula goes in as text (sql/queries/csv_safe_macro)."""
+    sqlrunner.execute(con, "queries/csv_safe_macro")
+    cells = [
+        duckdb.FunctionExpression("csv_safe", duckdb.ColumnExpression(column)).alias(column)
+        if kind == duckdb.sqltypes.VARCHAR else duckdb.ColumnExpression(column)
+        for column, kind in zip(relation.columns, relation.types, strict=True)
+    ]  # numbers, dates and lists stay as they are: only text can carry a formula
+    relation.select(*cells).to_csv(str(csv_path), header=True)
+
+
 def _stream(con: duckdb.DuckDBPyConnection, name: str, params: list[Any], keep: int | None,
             csv_path: Path | None = None, columns: list[str] | None = None) -> Streamed:
     """Run a named query; keep its first `keep` rows (None: all); write every row to csv_path."""
     relation = con.sql(sqlrunner.statement(name), params=params)
     if csv_path:
-        (relation.select(*columns) if columns else relation).to_csv(str(csv_path), header=True)
+        _write_csv(con, relation.select(*columns) if columns else relation, csv_path)
     picked = relation if keep is None else relation.limit(keep)
     names = picked.columns
     head = [dict(zip(names, row, strict=True)) for row in picked.fetchall()]

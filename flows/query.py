@@ -5,7 +5,7 @@ lets one process hold a file while it writes, readers included. The snapshot is 
 read_only=True, so a write would fail anyway; check_read_only exists to say why, and what to
 do instead, before DuckDB answers with a bare error. The connection reads nothing but the
 snapshot (no file, URL or extension; its configuration locked) and a query is stopped after a
-time limit.
+time limit. CSV output is safe to open in a spreadsheet (csv_safe).
 """
 
 from __future__ import annotations
@@ -71,6 +71,12 @@ OUTSIDE_HINT = (
 
 # DuckDB names the extension a missing function lives in; barometer query loads none.
 _EXTENSION_NEEDED = re.compile(r"exists in the \w+ extension")
+
+# OWASP "CSV Injection": a cell starting with one of these (after any single quotes, so that
+# dropping the one quote added gives the text back) is a formula to a spreadsheet.
+_FORMULA_START = re.compile(r"'*[=+@\t\r-]")
+# A plain number is read as a number, not a formula, so "-2.7" or "+1e5" stays as written.
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?")
 
 
 class QueryError(ValueError):
@@ -260,13 +266,34 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def csv_safe(text: str) -> str:
+    """text as a CSV cell a spreadsheet shows as text and never runs as a formula: one ' in
+    front of a formula's first character (the rule of sql/queries/csv_safe_macro.sql)."""
+    # A lone "=" (an exact figure's comparator) is a formula with nothing to run.
+    if text == "=" or _PLAIN_NUMBER.fullmatch(text) or not _FORMULA_START.match(text):
+        return text
+    return "'" + text
+
+
+def _csv_cell(value: Any) -> str:
+    """A value as a CSV cell: numbers as they are, anything else through csv_safe."""
+    if isinstance(value, int | float | Decimal):
+        return _text(value)
+    return csv_safe(_text(value))
+
+
 def format_csv(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """Rows as CSV with a header line; NULL is an empty field, dates ISO."""
-    out = io.StringIO()
-    # "\n", not csv's default "\r\n": the output is piped to files and Unix tools.
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows([_text(v) for v in row] for row in rows)
+    """Rows as CSV with a header line; NULL is an empty field, dates ISO, text csv_safe."""
+    out, record = io.StringIO(), io.StringIO()
+    # csv quotes a cell holding a character of the line terminator: with "\r\n" that covers a
+    # carriage return, which "\n" alone leaves bare (a reader would end the record there).
+    writer = csv.writer(record, lineterminator="\r\n")
+    for cells in [[csv_safe(c) for c in columns], *([_csv_cell(v) for v in r] for r in rows)]:
+        record.seek(0)
+        record.truncate()
+        writer.writerow(cells)
+        # Records end in "\n", not "\r\n": the output is piped to files and Unix tools.
+        out.write(record.getvalue().removesuffix("\r\n") + "\n")
     return out.getvalue()
 
 

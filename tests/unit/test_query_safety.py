@@ -4,6 +4,7 @@ configuration locked) and stops a query that runs too long, each refusal in one 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -79,7 +80,8 @@ BEHIND_THE_CHECK = {
     "load httpfs": (duckdb.PermissionException, "Loading external extensions is disabled"),
     "install httpfs": (duckdb.PermissionException, "disabled by configuration"),
     "attach '/etc/passwd' as etc": (duckdb.PermissionException, "disabled by configuration"),
-    "copy (select 1) to 'out.csv'": (duckdb.PermissionException, "disabled by configuration"),
+    "copy (select 1) to '{tmp}/out.csv'": (duckdb.PermissionException,
+                                           "disabled by configuration"),
     "set enable_external_access = true": (duckdb.InvalidInputException, "locked"),
     "set autoload_known_extensions = true": (duckdb.InvalidInputException, "locked"),
     "set allowed_directories = ['/etc']": (duckdb.InvalidInputException, "locked"),
@@ -88,18 +90,19 @@ BEHIND_THE_CHECK = {
 
 @pytest.mark.parametrize("sql", BEHIND_THE_CHECK, ids=BEHIND_THE_CHECK.keys())
 def test_the_snapshot_connection_refuses_what_the_check_would(warehouse: Warehouse,
-                                                              sql: str) -> None:
+                                                              tmp_path: Path, sql: str) -> None:
     kind, words = BEHIND_THE_CHECK[sql]
     con = open_snapshot(warehouse.path)
     try:
         with pytest.raises(kind, match=words):
-            con.execute(sql)
+            con.execute(sql.format(tmp=tmp_path))
         settings = dict(con.execute(
             "select name, value from duckdb_settings() where name in ('enable_external_access', "
             "'autoinstall_known_extensions', 'autoload_known_extensions', "
             "'lock_configuration')").fetchall())
     finally:
         con.close()
+    assert not (tmp_path / "out.csv").exists()
     assert settings == {"enable_external_access": "false", "autoinstall_known_extensions":
                         "false", "autoload_known_extensions": "false",
                         "lock_configuration": "true"}

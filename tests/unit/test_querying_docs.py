@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from flows.paths import ROOT
-from flows.query import check_read_only, run_query, timeout_message
+from flows.query import check_read_only, csv_safe, run_query, timeout_message
 from flows.settings import Settings
 from tests.unit.test_query import build_query_warehouse
 
@@ -141,10 +141,14 @@ def test_doc_keeps_the_storage_version_section_and_the_snapshot_path() -> None:
     assert "read_only=True" in text
 
 
-def test_doc_says_what_query_refuses_and_its_time_limit() -> None:
+def test_doc_says_what_query_refuses_its_time_limit_and_csv_neutralisation() -> None:
     text = " ".join(DOC.read_text(encoding="utf-8").split())
     default = Settings.model_fields["query_timeout_seconds"].default
     assert f"`BAROMETER_QUERY_TIMEOUT_SECONDS` (default {default:g})" in text
     assert timeout_message(default) in text
     assert '"reading files and URLs is off in barometer query, …"' in text
     assert "enable_external_access" in text and "lock_configuration" in text
+    formula = '=HYPERLINK("http://x","y")'
+    assert f"`{formula}` is written `{csv_safe(formula)}`" in text
+    assert "sql/queries/csv_safe_macro.sql" in text
+    assert "JSON output (`--json`) is not changed" in text
