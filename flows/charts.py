@@ -49,8 +49,9 @@ def direction_of(comparator: str | None) -> int:
 
 
 def nice_step(span: float, target_ticks: int = 4) -> float:
-    """A round tick step (1, 2 or 5 × 10ⁿ) giving about target_ticks ticks over span."""
-    if span <= 0:
+    """A round tick step (1, 2 or 5 × 10ⁿ) giving about target_ticks ticks over span (1 for a
+    span that is zero, negative or not finite: an axis is drawn, never an error)."""
+    if not math.isfinite(span) or span <= 0:
         return 1.0
     raw = span / target_ticks
     magnitude = 10 ** math.floor(math.log10(raw))
@@ -74,12 +75,18 @@ def _tick_text(value: float, factor: float) -> str:
     return f"{value / factor:,.10g}"
 
 
+MAX_TICKS = 50  # a bound on the loop below, whatever float rounding does to huge values
+
+
 def _ticks(lo: float, hi: float) -> list[float]:
-    """Round ticks from at or below lo to the first one at or above hi."""
+    """Round ticks from at or below lo to the first one at or above hi ([0, 1] when the range
+    is not finite: the loader refuses such values, so none should ever reach a chart)."""
+    if not (math.isfinite(lo) and math.isfinite(hi) and math.isfinite(hi - lo)):
+        return [0.0, 1.0]
     step = nice_step(hi - lo)
     index = math.floor(lo / step + 1e-9)
     ticks = [index * step]
-    while ticks[-1] < hi - step * 1e-9:
+    while ticks[-1] < hi - step * 1e-9 and len(ticks) < MAX_TICKS:
         index += 1
         ticks.append(index * step)
     return ticks

@@ -8,7 +8,6 @@ bytes are already loaded is skipped before it is parsed, so a rerun with nothing
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +21,7 @@ from flows.bulk_insert import BulkFile
 from flows.release_files import (
     ParsedRelease,
     ReleaseError,
+    printable,
     read_release,
     release_paths,
     sha256_of,
@@ -236,13 +236,18 @@ def load_release(
 
 
 def record_rejection(con: duckdb.DuckDBPyConnection, error: ReleaseError,
-                     sha256: str | None = None) -> None:
-    """Keep a refused release's reason, and the SHA-256 of the file refused, in the warehouse."""
+                     sha256: str | None = None, *, read_file: bool = True) -> None:
+    """Keep a refused release's reason, and the SHA-256 of the file refused, in the warehouse.
+
+    Without sha256 the file is hashed, unless read_file is False (a file refused unread: a
+    link, or one over its size limit) or it is a link. Its name is stored printable (a name
+    that is not UTF-8 cannot be stored as it is)."""
     source = Path(error.source)
-    sha = sha256 or (hashlib.sha256(source.read_bytes()).hexdigest() if source.is_file() else None)
-    sqlrunner.execute(
-        con, "load/insert_rejection", [error.source, error.release_id, sha, error.problem]
-    )
+    sha = sha256
+    if sha is None and read_file and source.is_file() and not source.is_symlink():
+        sha = sha256_of(source.read_bytes())
+    sqlrunner.execute(con, "load/insert_rejection",
+                      [printable(error.source), error.release_id, sha, error.problem])
 
 
 def load_seeds(db_path: Path, seeds_dir: Path) -> LoadSummary:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,10 @@ OPTIONAL_COLUMNS = ("publisher_id", "reported_by", "value_as_written", "multipli
                     "qualifier_text", "yoy_pct", "yoy_comparator", "yoy_text", "vintage_status",
                     "quote", "period_text", "note", "attributed_on", "attributed_text", "title",
                     "url")
+
+# Rows per file: every row is held (as a figure and its verbatim line) until the file loads
+# whole, so an accepted file must not be able to fill memory.
+MAX_CSV_ROWS = 100_000
 _FIGURE_TEXT = ("period_kind", "period_start", "period_end", "unit", "value_as_written",
                 "multiplier", "comparator", "qualifier_text", "yoy_comparator", "yoy_text",
                 "vintage_status", "period_text", "note", "attributed_on", "attributed_text")
@@ -34,8 +39,22 @@ def _decimal(raw: str, column: str, line: int) -> Decimal | None:
         raise ValueError(f"line {line}: {column} {raw!r} is not a number") from None
 
 
+def _too_many_rows(text: str) -> bool:
+    """More than MAX_CSV_ROWS data rows, counted by the C parser before a row is held. A
+    malformed CSV counts as not too long: the reading loop stops at its error, which comes
+    before the limit."""
+    records = (record for record in csv.reader(io.StringIO(text), strict=True) if record)
+    try:
+        return sum(1 for _ in itertools.islice(records, MAX_CSV_ROWS + 2)) > MAX_CSV_ROWS + 1
+    except csv.Error:
+        return False
+
+
 def _rows(text: str, source: str) -> list[tuple[int, str, dict[str, str]]]:
     """Each data row with its line number and its verbatim text."""
+    if _too_many_rows(text):
+        raise ReleaseError(source, f"the CSV has more than {MAX_CSV_ROWS:,} rows; split it "
+                           f"into files of at most {MAX_CSV_ROWS:,} rows")
     lines = text.splitlines()
     reader = csv.DictReader(io.StringIO(text), strict=True)
     header = [h.strip() for h in (reader.fieldnames or [])]

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
 
 from flows.units import multiplier_of, parse_written, rounding_halfwidth
 
@@ -17,6 +17,54 @@ VintageStatus = Literal["preliminary", "revised", "final"]
 
 
 _DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+# Bounds on every number a release gives: 1e309 once reached the warehouse as +inf, and every
+# later brief failed drawing its chart. China's whole goods trade is about 4.4e13 yuan a year.
+MAX_ABS_VALUE = Decimal("1e18")      # in base units
+MAX_FRACTION_DIGITS = 20             # digits after the decimal point
+MAX_YOY_PCT = Decimal(100_000)       # a thousandfold rise
+MAX_WRITTEN_CHARS = 64               # value_as_written is a number as printed
+MAX_FIGURES = 10_000                 # figures per release, and numbers held per release
+
+
+def _shown(number: Decimal) -> str:
+    """A number short enough for a one-line reason, whatever its digits."""
+    text = str(number)
+    return text if len(text) <= 30 else f"{number:.6E}"
+
+
+def number_problem(number: Decimal, what: str) -> str | None:
+    """Why a number cannot be stored (not finite, absurdly large, too many decimals), or None;
+    `what` names it ("value 1E+309 of china.cbec.trade_value")."""
+    if not number.is_finite():
+        return f"{what} is not a finite number"
+    if number.copy_abs() >= MAX_ABS_VALUE:  # copy_abs: abs() would overflow on 1e999999999
+        return (f"{what} is absurd: a number must be below 1e18 in base units (China's whole "
+                "goods trade is about 4.4e13 yuan)")
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MAX_FRACTION_DIGITS:
+        return (f"{what} has {-exponent:,} digits after the decimal point; at most "
+                f"{MAX_FRACTION_DIGITS}")
+    return None
+
+
+def _bounded(number: Decimal | None, info: ValidationInfo) -> Decimal | None:
+    """A figure's value or change, refused when it is not a number the warehouse can hold."""
+    if number is None:
+        return None
+    metric = info.data.get("metric_id") or "?"
+    problem = number_problem(number, f"{info.field_name} {_shown(number)} of {metric}")
+    if problem:
+        raise ValueError(problem)
+    return number
+
+
+def _written_value(as_written: str, multiplier: str | None) -> Decimal:
+    """The value a figure's printed digits stand for, in base units (ValueError if none)."""
+    written = parse_written(as_written)
+    if not written.is_finite() or written.copy_abs() >= MAX_ABS_VALUE:
+        raise ValueError(f"value_as_written {as_written!r} is not a number below 1e18")
+    return written * multiplier_of(multiplier)
 
 
 def _month_end(day: date) -> date:
@@ -61,6 +109,16 @@ class Figure(BaseModel):
             return f"{raw}-01"
         return raw
 
+    _numbers = field_validator("value", "yoy_pct")(_bounded)
+
+    @field_validator("value_as_written")
+    @classmethod
+    def _short_written(cls, raw: str | None) -> str | None:
+        if raw is not None and len(raw) > MAX_WRITTEN_CHARS:
+            raise ValueError(f"value_as_written is {len(raw):,} characters long; a number as "
+                             f"printed is at most {MAX_WRITTEN_CHARS}")
+        return raw
+
     @model_validator(mode="after")
     def _consistent(self) -> Figure:
         problems: list[str] = []
@@ -73,7 +131,7 @@ class Figure(BaseModel):
         if (self.yoy_pct is None) != (self.yoy_comparator is None):
             problems.append("a year-on-year change needs a yoy_comparator; only a change has one")
         if self.value is not None and self.value_as_written is not None:
-            written = parse_written(self.value_as_written) * multiplier_of(self.multiplier)
+            written = _written_value(self.value_as_written, self.multiplier)
             if abs(written - self.value) > abs(self.value) * Decimal("1e-12"):
                 problems.append(
                     f"value {self.value} disagrees with {self.value_as_written!r} "
@@ -85,6 +143,9 @@ class Figure(BaseModel):
                 problems.append(f"share {self.value} is above 1; write shares as fractions")
         if self.yoy_pct is not None and self.yoy_pct <= -100:
             problems.append(f"year-on-year change {self.yoy_pct}% is at or below -100%")
+        if self.yoy_pct is not None and self.yoy_pct > MAX_YOY_PCT:
+            problems.append(f"year-on-year change {_shown(self.yoy_pct)}% is above "
+                            f"{MAX_YOY_PCT}% (a thousandfold rise); check the figure")
         problems.extend(self._period_problems())
         if problems:
             raise ValueError("; ".join(problems))
@@ -149,6 +210,8 @@ class HeldFigure(BaseModel):
     vintage_status: VintageStatus | None = None
     quote: str
 
+    _numbers = field_validator("value", "yoy_pct")(_bounded)
+
 
 class Release(BaseModel):
     """One document that reported figures: who published it, when, where, and what it said."""
@@ -167,6 +230,15 @@ class Release(BaseModel):
     notes: str | None = None
     figures: list[Figure]
     held_for_review: list[HeldFigure] = []
+
+    @field_validator("figures", "held_for_review", mode="before")
+    @classmethod
+    def _not_too_many(cls, raw: object, info: ValidationInfo) -> object:
+        """Count before validating each one: a release cannot hold a file's worth of figures."""
+        if isinstance(raw, list) and len(raw) > MAX_FIGURES:
+            raise ValueError(f"{info.field_name} holds {len(raw):,} items; a release holds at "
+                             f"most {MAX_FIGURES:,}: split it into several releases")
+        return raw
 
     @field_validator("release_id")
     @classmethod

@@ -34,3 +34,15 @@ def test_directions_and_scales() -> None:
     assert scale_for(2.63e12, "yuan") == (1e12, "trillion yuan")
     assert scale_for(1_000_000, "entities") == (1e3, "thousand entities")
     assert scale_for(48.33, "percent") == (1.0, "percent")
+
+
+@pytest.mark.parametrize("span", [float("inf"), float("nan"), 0.0, -5.0])
+def test_a_span_that_is_not_a_positive_number_gets_a_step_of_one(span: float) -> None:
+    assert nice_step(span) == 1.0  # inf raised OverflowError, nan ValueError
+
+
+def test_charts_of_values_beyond_float_range_are_still_drawn() -> None:
+    column = column_chart("t", [Mark("a", float("inf"), "inf")], "yuan")
+    bars = bar_chart("t", [Mark("up", 1e308, "x"), Mark("down", -1e308, "y")], "yuan")
+    assert [label for _, label in column.ticks] == ["0", "1e-12"]
+    assert len(bars.ticks) == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -286,3 +287,72 @@ def test_bulk_rows_keep_text_nulls_and_numbers_exactly(tmp_path: Path, seeds: Pa
     assert row[1] == "" and row[2] is None
     assert row[3] == 2.63e12 and row[4] == 5e9
     assert str(row[5]) == "2024-12-31"
+
+
+def _one_figure(**changes: object) -> dict:
+    payload = release("absurd", "2025-01-01", [figure(
+        "china.cbec.trade_value", ("year", "2024-01-01", "2024-12-31"), 2.63e12, "2.63",
+        multiplier="trillion", yoy=10.8)])
+    payload["figures"][0].update(changes)
+    return payload
+
+
+def _raw(payload: dict, **numbers: str) -> bytes:
+    """The payload's JSON with some fields' values written verbatim (numbers JSON can hold but
+    json.dumps would not write: 1e309, 400 digits, NaN)."""
+    text = json.dumps(payload)
+    for key, written in numbers.items():
+        text = text.replace(f'"{key}": "@"', f'"{key}": {written}')
+    return text.encode("utf-8")
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    (b"[" * 100_000, "nested 100,000 levels deep; a release is at most 20 levels"),
+    (_raw(_one_figure(value="@"), value="1e309"),
+     "figures.0.value: value 1E+309 of china.cbec.trade_value is absurd"),
+    (_raw(_one_figure(value="@"), value="9" * 5000),
+     "value 1.000000E+5000 of china.cbec.trade_value is absurd"),
+    (_raw(_one_figure(value="@"), value="NaN"), "the bare constant NaN"),
+    (_raw(_one_figure(yoy_pct="@"), yoy_pct="-Infinity"), "the bare constant -Infinity"),
+    (_raw(_one_figure(value_as_written="1e999999999")),
+     "value_as_written '1e999999999' is not a number below 1e18"),
+    (_raw(_one_figure(value_as_written="NaN")), "value_as_written 'NaN' is not a number"),
+    (_raw(_one_figure(value_as_written="2." + "6" * 70)), "at most 64"),
+    (_raw(_one_figure(yoy_pct="@"), yoy_pct="1e-30"), "has 30 digits after the decimal point"),
+    (_raw(_one_figure(yoy_pct=250_000)), "above 100000% (a thousandfold rise)"),
+    (json.dumps(_one_figure(quote="\ud800")).encode("utf-8"), "unpaired surrogate"),
+], ids=["deep", "1e309", "5000-digits", "nan", "minus-infinity", "written-overflow",
+        "written-nan", "written-long", "yoy-decimals", "yoy-huge", "surrogate"])
+def test_a_number_the_warehouse_cannot_hold_is_refused_in_one_line(
+        tmp_path: Path, raw: bytes, message: str) -> None:
+    (tmp_path / "r.json").write_bytes(raw)
+    with pytest.raises(ReleaseError) as err:  # RecursionError, ValueError, decimal.Overflow…
+        read_release(tmp_path / "r.json")
+    assert message in err.value.problem and "\n" not in str(err.value)
+
+
+def test_a_refused_file_whose_name_is_not_utf8_is_recorded(tmp_path: Path, seeds: Path) -> None:
+    (seeds / "releases" / os.fsdecode(b"000-bad\xff\n.json")).write_text("{x", encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    summary = load_seeds(db, seeds)
+    assert summary.loaded == ["globaltimes-2025-06-22-yiwu-cbec"]
+    with duckdb.connect(str(db), read_only=True) as con:
+        ((source, sha),) = con.execute(
+            "select source_path, content_sha256 from core.rejected_releases").fetchall()
+    assert source.endswith("/000-bad\\xff\\n.json") and len(sha) == 64
+
+
+def test_a_document_that_is_a_link_or_elsewhere_is_not_read(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0", encoding="utf-8")
+    folder = tmp_path / "releases"
+    folder.mkdir()
+    (folder / "doc.txt").symlink_to(secret)
+    for document, message in [("doc.txt", "its document 'doc.txt' was not read: it is a "
+                               "symbolic link"),
+                              ("../secret.txt", "must be a file name beside it, with no folder"),
+                              ("gone.txt", "its document 'gone.txt' is missing beside it")]:
+        payload = {**_one_figure(quote="root:x:0:0"), "document": document}
+        (folder / "r.json").write_text(json.dumps(payload), encoding="utf-8")
+        with pytest.raises(ReleaseError, match=message):
+            read_release(folder / "r.json")

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from flows import parse_csv
 from flows.parse_csv import parse_observations_csv
 from flows.release_files import ReleaseError
 
@@ -79,3 +80,25 @@ def test_a_bad_csv_is_refused_whole_with_the_reason(text: str, message: str) -> 
 def test_a_csv_that_is_not_utf8_is_refused() -> None:
     with pytest.raises(ReleaseError, match="not UTF-8"):
         parse_observations_csv((HEADER + "跨境").encode("gbk"), source="x.csv", stem="x")
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("1e309", "value 1E+309 of china.cbec.trade_value is absurd"),
+    ("9" * 400, "value 1.000000E+400 of china.cbec.trade_value is absurd"),
+    ("Infinity", "value: Input should be a finite number"),
+    ("NaN", "value: Input should be a finite number"),
+    ("0." + "0" * 30 + "1", "has 31 digits after the decimal point; at most 20"),
+], ids=["1e309", "400-digits", "infinity", "nan", "31-decimals"])
+def test_a_value_that_is_not_a_storable_number_is_refused(value: str, message: str) -> None:
+    row = f"china.cbec.trade_value,year,2023-01-01,2023-12-31,{value},yuan,2024-01-12,,,,,\n"
+    with pytest.raises(ReleaseError) as err:
+        parse(HEADER + row)
+    assert message in err.value.problem
+
+
+def test_a_csv_holds_at_most_max_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parse_csv, "MAX_CSV_ROWS", 3)
+    assert len(parse(HEADER + ROWS + "\n\n")) == 2  # three rows; blank lines are not rows
+    with pytest.raises(ReleaseError, match="more than 3 rows; split it into files of at most 3"):
+        parse(HEADER + ROWS + ROWS.splitlines(keepends=True)[0].replace("2024-01-12",
+                                                                        "2024-01-13"))
