@@ -229,7 +229,7 @@ def claim_run(logger: Any = None) -> None:
     Outside a deployment run (a plain `barometer run`) only the labels are written. Problems
     talking to the API are logged, never fatal: the brief matters more than the bookkeeping."""
     from prefect.client.orchestration import get_client
-    from prefect.runtime import flow_run
+    from prefect.runtime import deployment, flow_run
 
     run_id = flow_run.get_id()
     if run_id is None:
@@ -237,7 +237,7 @@ def claim_run(logger: Any = None) -> None:
     try:
         with get_client(sync_client=True) as client:
             client.update_flow_run_labels(UUID(str(run_id)), run_labels())
-        if flow_run.get_deployment_id() is not None:
+        if deployment.id is not None:
             for line in heal(exclude=run_id).lines():
                 if logger is not None:
                     logger.warning("%s", line)
