@@ -8,6 +8,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from flows.disk import disk_full_names
 from flows.release_files import sha256_of
 
 _SAFE_SOURCE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
@@ -42,7 +43,7 @@ def archive_payload(raw_dir: Path, source_id: str, body: bytes) -> ArchivedPaylo
     # Write beside, fsync, then rename: a crash never leaves a partial file under a real hash.
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".partial-")
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with disk_full_names(target), os.fdopen(fd, "wb") as handle:
             handle.write(body)
             handle.flush()
             os.fsync(handle.fileno())

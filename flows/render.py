@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -14,6 +15,7 @@ from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher
 
 from flows.brief_data import BriefData
+from flows.disk import disk_full_names
 from flows.paths import LATEST_NAME, TEMPLATES_DIR
 
 
@@ -62,29 +64,41 @@ def render_html(data: BriefData, author: str) -> str:
     return template.render(brief=data, author=author)
 
 
+def _render_pdf(html: str, path: Path, created: datetime,
+                attachments: dict[str, tuple[Path, str]],
+                fetcher: TemplatesOnlyFetcher | None = None) -> None:
+    """Render html to a PDF at path, with the attachments; a full disk is a DiskFull error."""
+    fetcher = fetcher or TemplatesOnlyFetcher()
+    document = HTML(string=html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=fetcher)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.ExitStack() as files, disk_full_names(path):
+        # The files are opened here, not fetched by URL: the fetcher only allows templates/.
+        embedded = [
+            Attachment(file_obj=files.enter_context(open(source, "rb")), name=name,
+                       description=description, created=created, modified=created,
+                       url_fetcher=fetcher)
+            for name, (source, description) in attachments.items()
+        ]
+        document.write_pdf(path, pdf_variant="pdf/ua-1", attachments=embedded)
+
+
 def write_pdf(html: str, target: Path, created: datetime,
               attachments: dict[str, tuple[Path, str]],
               fetcher: TemplatesOnlyFetcher | None = None) -> Path:
     """Write the PDF atomically: render beside the target, then rename it into place.
     attachments: file name in the PDF -> (file to attach, description)."""
-    fetcher = fetcher or TemplatesOnlyFetcher()
-    document = HTML(string=html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=fetcher)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.partial")
-    with contextlib.ExitStack() as files:
-        # The files are opened here, not fetched by URL: the fetcher only allows templates/.
-        embedded = [
-            Attachment(file_obj=files.enter_context(open(path, "rb")), name=name,
-                       description=description, created=created, modified=created,
-                       url_fetcher=fetcher)
-            for name, (path, description) in attachments.items()
-        ]
-        try:
-            document.write_pdf(partial, pdf_variant="pdf/ua-1", attachments=embedded)
-            os.replace(partial, target)
-        finally:
-            partial.unlink(missing_ok=True)
+    partial = _partial(target)
+    try:
+        _render_pdf(html, partial, created, attachments, fetcher)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
     return target
+
+
+def _partial(target: Path) -> Path:
+    """Where a file is written before it is renamed to target: hidden, beside it."""
+    return target.with_name(f".{target.name}.partial")
 
 
 AS_OF_DIR = "as-of"  # back-dated briefs (barometer run --as-of DATE before today) go here
@@ -114,29 +128,52 @@ def next_brief_path(out_dir: Path, as_of: date) -> Path:
     return target
 
 
-def publish_latest(pdf: Path, out_dir: Path) -> Path:
-    """Refresh the stable `latest-brief.pdf`: copy beside it, then rename into place."""
-    latest = out_dir / LATEST_NAME
-    partial = latest.with_name(f".{latest.name}.partial")
-    try:
-        shutil.copyfile(pdf, partial)
-        os.replace(partial, latest)
-    finally:
-        partial.unlink(missing_ok=True)
-    return latest
+@dataclass(frozen=True)
+class StagedBrief:
+    """A complete PDF under a hidden name beside its target, waiting to be published."""
+
+    staged: Path
+    target: Path
+    latest: Path | None  # latest-brief.pdf, refreshed with it (regular briefs only)
+
+    def commit(self) -> Path:
+        """Rename the brief into place, then point latest-brief.pdf at it; no disk space is
+        needed (renames and a hard link), so this cannot fail for a full disk."""
+        os.replace(self.staged, self.target)
+        if self.latest is not None:
+            link = _partial(self.latest)
+            link.unlink(missing_ok=True)
+            try:
+                os.link(self.target, link)
+            except OSError:  # a filesystem without hard links
+                shutil.copyfile(self.target, link)
+            os.replace(link, self.latest)
+        return self.target
+
+    def discard(self) -> None:
+        """Remove the staged PDF: the run publishes nothing."""
+        self.staged.unlink(missing_ok=True)
 
 
-def render_brief(data: BriefData, out_dir: Path, author: str) -> Path:
-    """Render the brief for data.as_of into out_dir under its own name; return the PDF's path.
+def stage_brief(data: BriefData, out_dir: Path, author: str) -> StagedBrief:
+    """Render the brief for data.as_of as a hidden file beside its own name in out_dir.
 
-    Only a complete PDF is renamed into place, and only then is latest-brief.pdf refreshed. A
-    back-dated brief (data.kind 'as-of') goes to out_dir/as-of/ and leaves latest-brief.pdf alone.
+    A back-dated brief (data.kind 'as-of') goes to out_dir/as-of/ and leaves latest-brief.pdf
+    alone. Nothing a reader sees changes until StagedBrief.commit.
     """
     html = render_html(data, author)
     folder = out_dir / AS_OF_DIR if data.kind == "as-of" else out_dir
     target = next_brief_path(folder, data.as_of)
-    created = data.generated_at.astimezone(UTC)
-    pdf = write_pdf(html, target, created, data.attachments)
-    if data.kind == "regular":
-        publish_latest(pdf, out_dir)
-    return pdf
+    staged = StagedBrief(_partial(target), target,
+                         out_dir / LATEST_NAME if data.kind == "regular" else None)
+    try:
+        _render_pdf(html, staged.staged, data.generated_at.astimezone(UTC), data.attachments)
+    except BaseException:
+        staged.discard()
+        raise
+    return staged
+
+
+def render_brief(data: BriefData, out_dir: Path, author: str) -> Path:
+    """Render the brief and publish it at once (no snapshot to publish with it); its path."""
+    return stage_brief(data, out_dir, author).commit()

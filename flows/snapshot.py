@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from flows import sqlrunner
+from flows.disk import disk_full_names
 from flows.warehouse_db import connect
 
 # The storage format of the snapshot (sql/load/snapshot_attach_target.sql): readable by DuckDB
@@ -19,20 +20,38 @@ from flows.warehouse_db import connect
 SNAPSHOT_STORAGE_VERSION = "v1.0.0"
 
 
-def publish_snapshot(db_path: Path, snapshot_path: Path) -> Path:
-    """Copy the warehouse to a new file beside the snapshot, then rename it into place."""
+def _partial(snapshot_path: Path) -> Path:
+    return snapshot_path.with_name(f".{snapshot_path.name}.partial")
+
+
+def stage_snapshot(db_path: Path, snapshot_path: Path) -> Path:
+    """Copy the warehouse to a hidden file beside the snapshot; return it. A full disk is a
+    DiskFull error naming the copy, and nothing of it is left behind."""
     snapshot_path.parent.mkdir(parents=True, exist_ok=True)
-    partial = snapshot_path.with_name(f".{snapshot_path.name}.partial")
-    for leftover in (partial, partial.with_name(partial.name + ".wal")):
+    partial = _partial(snapshot_path)
+    wal = partial.with_name(partial.name + ".wal")
+    for leftover in (partial, wal):
         leftover.unlink(missing_ok=True)  # from a run killed while copying
     try:
-        with connect() as con:
+        with disk_full_names(partial), connect() as con:
             sqlrunner.execute(con, "load/snapshot_attach_source", [str(db_path)])
             sqlrunner.execute(con, "load/snapshot_attach_target", [str(partial)])
             sqlrunner.execute(con, "load/snapshot_copy")
             sqlrunner.execute(con, "load/snapshot_detach_target")
         os.chmod(partial, 0o444)
-        os.replace(partial, snapshot_path)
-    finally:
-        partial.unlink(missing_ok=True)
+    except BaseException:
+        for leftover in (partial, wal):
+            leftover.unlink(missing_ok=True)
+        raise
+    return partial
+
+
+def commit_snapshot(partial: Path, snapshot_path: Path) -> Path:
+    """Rename a staged copy into place: new connections see it, open ones keep theirs."""
+    os.replace(partial, snapshot_path)
     return snapshot_path
+
+
+def publish_snapshot(db_path: Path, snapshot_path: Path) -> Path:
+    """Copy the warehouse to a new file beside the snapshot, then rename it into place."""
+    return commit_snapshot(stage_snapshot(db_path, snapshot_path), snapshot_path)

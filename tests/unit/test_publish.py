@@ -1,0 +1,135 @@
+"""A run publishes its brief, the brief's record and the snapshot together, or none of them:
+a full disk (a real tmpfs, mounted by the test) fails in one line naming the file, and leaves
+the previous brief, latest-brief.pdf and snapshot as they were."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.brief_data import BriefData, collect_brief
+from flows.disk import DiskFull
+from flows.paths import LATEST_NAME
+from flows.publish import BriefRecord, publish_run, repair_unfinished_publication
+from flows.render import StagedBrief, stage_brief
+from tests.conftest import figure, release
+
+AS_OF = date(2025, 6, 30)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 16 MB tmpfs: a real filesystem that fills up (needs root, as the e2e PostgreSQL does)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount)],
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        pytest.fail(f"could not mount a tmpfs to fill ({done.stderr.strip()}); the disk-full "
+                    "tests need root, as `make test` has")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def fill(disk: Path, leave: int) -> Path:
+    """Fill the disk until `leave` bytes are free."""
+    import shutil
+
+    filler = disk / "filler"
+    filler.unlink(missing_ok=True)
+    free = shutil.disk_usage(disk).free
+    with open(filler, "wb") as handle:
+        handle.write(b"\0" * max(free - leave, 0))
+    return filler
+
+
+@dataclass
+class Run:
+    """One run's publication: the warehouse, and where its brief and snapshot go."""
+
+    warehouse: Path
+    briefs: Path
+    snapshot: Path
+
+    data: BriefData | None = None
+
+    def stage(self) -> StagedBrief:
+        """Render the brief (its data read once: the tests are about files, not figures)."""
+        self.data = self.data or collect_brief(self.warehouse, AS_OF, datetime.now(UTC))
+        return stage_brief(self.data, self.briefs, "test")
+
+    def publish(self, generated_at: datetime) -> Path:
+        staged = self.stage()
+        record = BriefRecord(generated_at.isoformat(), AS_OF.isoformat(), None, "regular")
+        return publish_run(self.warehouse, staged, record, self.snapshot)
+
+    def recorded(self) -> list[str]:
+        with duckdb.connect(str(self.warehouse), read_only=True) as con:
+            return [r[0] for r in con.execute(
+                "select pdf_path from core.briefs order by generated_at").fetchall()]
+
+    def state(self) -> dict[str, bytes]:
+        """Every file a reader sees, hidden leftovers included."""
+        files = [*self.briefs.rglob("*"), *self.snapshot.parent.rglob("*")]
+        return {str(p): p.read_bytes() for p in files if p.is_file() and p.name != "filler"}
+
+
+@pytest.fixture
+def run(warehouse, small_disk: Path) -> Run:
+    warehouse.add(release("r1", "2025-03-01", [figure(
+        "china.cbec.trade_value", ("year", "2024-01-01", "2024-12-31"), 2.63e12, "2.63",
+        multiplier="trillion", yoy=10.8)]))
+    return Run(warehouse.path, small_disk / "briefs", small_disk / "snapshot" / "b.duckdb")
+
+
+def test_a_full_disk_publishes_nothing_and_says_which_file(run: Run, small_disk: Path) -> None:
+    first = run.publish(datetime(2025, 6, 30, 8, tzinfo=UTC))
+    assert (run.briefs / LATEST_NAME).read_bytes() == first.read_bytes()
+    before, recorded = run.state(), run.recorded()
+
+    # Room for the PDF (about 45 kB) but not for the snapshot (about 6 MB).
+    fill(small_disk, leave=1_000_000)
+    with pytest.raises(DiskFull) as full:
+        run.publish(datetime(2025, 6, 30, 9, tzinfo=UTC))
+    assert str(full.value).startswith(
+        f"the disk is full: writing {run.snapshot.parent / '.b.duckdb.partial'} failed (")
+    assert "Free some space and run again" in str(full.value) and "\n" not in str(full.value)
+    assert run.state() == before and run.recorded() == recorded  # brief, record, snapshot
+
+    # No room for the PDF itself.
+    fill(small_disk, leave=8_000)
+    with pytest.raises(DiskFull, match=r"^the disk is full: writing \S+/briefs/"
+                       r"\.2025-06-30-brief-2\.pdf\.partial failed"):
+        run.publish(datetime(2025, 6, 30, 10, tzinfo=UTC))
+    assert run.state() == before and run.recorded() == recorded
+
+    (small_disk / "filler").unlink()  # space again: the next run publishes all three
+    second = run.publish(datetime(2025, 6, 30, 11, tzinfo=UTC))
+    assert second.name == "2025-06-30-brief-2.pdf"
+    assert (run.briefs / LATEST_NAME).read_bytes() == second.read_bytes()
+    assert run.recorded() == [str(first), str(second)]
+    with duckdb.connect(str(run.snapshot), read_only=True) as con:
+        assert con.execute("select count(*) from core.briefs").fetchone() == (2,)
+
+
+def test_a_run_killed_between_recording_and_renaming_is_forgotten_by_the_next(
+        run: Run) -> None:
+    first = run.publish(datetime(2025, 6, 30, 8, tzinfo=UTC))
+    staged = run.stage()
+    from flows.load import record_brief
+
+    record_brief(run.warehouse, "2025-06-30T09:00:00+00:00", AS_OF.isoformat(),
+                 str(staged.target), None)  # ... and the run is killed here
+    assert repair_unfinished_publication(run.warehouse) == (
+        "the previous run was stopped while publishing 2025-06-30-brief-2.pdf: its record was "
+        "removed and the brief before it stays the latest")
+    assert run.recorded() == [str(first)] and not staged.staged.exists()
+    assert repair_unfinished_publication(run.warehouse) is None  # a finished one is left alone
