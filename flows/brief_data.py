@@ -13,6 +13,7 @@ import duckdb
 from flows import sqlrunner
 from flows.charts import Chart, Mark, bar_chart, column_chart, direction_of
 from flows.formatting import format_figure, format_points, format_rate
+from flows.scratch import scratch_folder
 from flows.warehouse_db import connect
 
 Row = dict[str, Any]
@@ -292,7 +293,7 @@ def collect_changes(con: duckdb.DuckDBPyConnection, as_of: date, table_rows: int
 def collect_brief(db_path: Path, as_of: date, generated_at: datetime,
                   table_rows: int = 40, warnings: list[str] | None = None) -> BriefData:
     """Read everything the brief shows as known on as_of, from a read-only connection."""
-    scratch = tempfile.TemporaryDirectory(prefix="barometer-brief-")
+    scratch = scratch_folder("brief")
     folder = Path(scratch.name)
     with connect(db_path, read_only=True) as con:
         def fetch(name: str) -> list[Row]:

@@ -9,7 +9,6 @@ an empty string and carries any text (quotes, commas, newlines, Chinese) unchang
 from __future__ import annotations
 
 import json
-import tempfile
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -19,6 +18,7 @@ from typing import Any
 import duckdb
 
 from flows import sqlrunner
+from flows.scratch import scratch_folder
 
 RELEASE_COLUMNS = (
     "release_id", "title", "publisher_id", "published_on", "published_on_note", "url",
@@ -63,8 +63,7 @@ class BulkFile:
     )
 
     def __init__(self, folder: Path | None = None) -> None:
-        self._temporary = (None if folder else
-                           tempfile.TemporaryDirectory(prefix="barometer-load-"))
+        self._temporary = None if folder else scratch_folder("load")
         where = folder or Path(self._temporary.name)
         where.mkdir(parents=True, exist_ok=True)
         self._encode = json.JSONEncoder(ensure_ascii=False, default=_plain).encode

@@ -15,6 +15,8 @@ from flows.settings import load_settings
 # ("database is locked"); this tool reports nothing anywhere, so switch it off by default.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
+EXIT_BUSY = 75  # EX_TEMPFAIL: another run holds the warehouse; try again later
+
 app = typer.Typer(help="Track China's and Yiwu's cross-border e-commerce figures.",
                   no_args_is_help=True, add_completion=False)
 
@@ -44,13 +46,21 @@ def run(
         "--sources", help="Source registry (default: warehouse/sources.toml).")] = None,
     collect: Annotated[bool, typer.Option(
         "--collect/--no-collect", help="Fetch the registry's sources (default: yes).")] = True,
+    wait: Annotated[float, typer.Option(
+        "--wait", min=0, help="If another run is in progress, wait up to SECONDS for it to "
+        "finish (default: 0, exit at once with status 75).")] = 0.0,
 ) -> None:
     """Run the pipeline once (load, transform, checks, render) and print the PDF's path."""
     from datetime import date
 
+    from flows.disk import DiskFull
     from flows.pipeline import barometer_brief  # Prefect is slow to import; keep --help fast.
-    from flows.progress import run_progress
+    from flows.prefect_server import PrefectServerError
+    from flows.progress import one_line_errors, run_progress
     from flows.render import AsOfError, brief_kind
+    from flows.run_api import run_api
+    from flows.run_lock import RunLocked, run_lock
+    from flows.warehouse_db import WarehouseLocked
 
     if as_of is not None:
         try:
@@ -59,19 +69,27 @@ def run(
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from None
     settings = load_settings()
-    with run_progress():
-        pdf = barometer_brief(
-            warehouse_path=(warehouse or settings.warehouse_path).resolve(),
-            out_dir=(out or settings.briefs_dir).resolve(),
-            seeds_dir=settings.seeds_dir.resolve(),
-            sources_path=(sources or settings.sources_path).resolve() if collect else None,
-            inbox_dir=settings.inbox_dir.resolve(),
-            raw_dir=settings.raw_dir.resolve() if settings.raw_dir else None,
-            snapshot_path=settings.snapshot_path.resolve(),
-            as_of=as_of.date() if as_of else None,
-            author=settings.brief_author,
-            table_rows=settings.brief_table_rows,
-        )
+    warehouse_path = (warehouse or settings.warehouse_path).resolve()
+    known = (RunLocked, DiskFull, WarehouseLocked, PrefectServerError)
+    try:
+        # The lock first: a second run touches nothing, not even a Prefect server.
+        with run_lock(warehouse_path, wait), run_api(settings.prefect_port), \
+                one_line_errors(known), run_progress():
+            pdf = barometer_brief(
+                warehouse_path=warehouse_path,
+                out_dir=(out or settings.briefs_dir).resolve(),
+                seeds_dir=settings.seeds_dir.resolve(),
+                sources_path=(sources or settings.sources_path).resolve() if collect else None,
+                inbox_dir=settings.inbox_dir.resolve(),
+                raw_dir=settings.raw_dir.resolve() if settings.raw_dir else None,
+                snapshot_path=settings.snapshot_path.resolve(),
+                as_of=as_of.date() if as_of else None,
+                author=settings.brief_author,
+                table_rows=settings.brief_table_rows,
+            )
+    except known as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(EXIT_BUSY if isinstance(exc, RunLocked) else 1) from None
     typer.echo(str(pdf))
 
 

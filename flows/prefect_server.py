@@ -8,12 +8,14 @@ answers, and stops it (and every process it started) again.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -65,6 +67,9 @@ class LocalPrefectServer:
     prefect_home: the server's PREFECT_HOME (its SQLite database lives there); None keeps the
     user's (PREFECT_HOME from the environment, else ~/.prefect). log_path: where the server's
     output goes (default: server.log in prefect_home). ui: serve Prefect's UI too.
+    dies_with_parent: a temporary server for one process: it stays in that process's group
+    and the kernel stops it when the process dies, even by kill -9 (otherwise it gets its own
+    group, so stop() can signal all of it, and outlives a killed parent by design).
     """
 
     def __init__(
@@ -74,6 +79,7 @@ class LocalPrefectServer:
         log_path: Path | None = None,
         extra_env: dict[str, str] | None = None,
         ui: bool = False,
+        dies_with_parent: bool = False,
     ) -> None:
         home = prefect_home or Path(os.environ.get("PREFECT_HOME", "~/.prefect"))
         self.prefect_home = home.expanduser().resolve()
@@ -81,6 +87,7 @@ class LocalPrefectServer:
         self.log_path = log_path or self.prefect_home / "server.log"
         self.extra_env = dict(extra_env or {})
         self.ui = ui
+        self.dies_with_parent = dies_with_parent
         self.process: subprocess.Popen[bytes] | None = None
         self._log = None
 
@@ -117,7 +124,8 @@ class LocalPrefectServer:
             stdin=subprocess.DEVNULL,
             stdout=self._log,
             stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: stop() signals all of it
+            start_new_session=not self.dies_with_parent,
+            preexec_fn=_die_with_parent(os.getpid()) if self.dies_with_parent else None,
         )
         return self
 
@@ -150,7 +158,9 @@ class LocalPrefectServer:
     def stop(self, timeout: float = 20.0) -> None:
         """SIGTERM the server's process group, wait, SIGKILL what is left. Idempotent."""
         process, self.process = self.process, None
-        if process is not None:
+        if process is not None and self.dies_with_parent:
+            _terminate(process, timeout)  # its group is the parent's: signal it alone
+        elif process is not None:
             _terminate_group(process, timeout)
         if self._log is not None:
             self._log.close()
@@ -172,6 +182,30 @@ class LocalPrefectServer:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent thread dies
+
+
+def _die_with_parent(parent_pid: int) -> Callable[[], None]:
+    """A preexec_fn: SIGTERM this child when the parent dies (Linux), or exit at once if it
+    already has. The parent must start it from its main thread, which lives as long as it."""
+    def arrange() -> None:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent_pid:  # the parent died before prctl took effect
+            os._exit(1)
+    return arrange
+
+
+def _terminate(process: subprocess.Popen, timeout: float) -> None:
+    """SIGTERM one process; SIGKILL it after `timeout` s."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 def group_alive(pgid: int) -> bool:

@@ -110,3 +110,38 @@ def run_progress(enabled: bool | None = None) -> Iterator[None]:
             for logger, old, new in swaps:
                 logger.removeHandler(new)
                 logger.addHandler(old)
+
+
+class _OneLine(logging.Filter):
+    """Drop the traceback of an error whose message already says what happened and what to do."""
+
+    def __init__(self, kinds: tuple[type[BaseException], ...]):
+        super().__init__()
+        self.kinds = kinds
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, self.kinds):
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+@contextmanager
+def one_line_errors(kinds: tuple[type[BaseException], ...]) -> Iterator[None]:
+    """On the terminal, log errors of these kinds as their one line, without the traceback (the
+    Prefect API's copy of the log keeps it)."""
+    handlers = [handler for _, handler in _console_handlers_any()]
+    quiet = _OneLine(kinds)
+    for handler in handlers:
+        handler.addFilter(quiet)
+    try:
+        yield
+    finally:
+        for handler in handlers:
+            handler.removeFilter(quiet)
+
+
+def _console_handlers_any() -> list[tuple[logging.Logger, logging.Handler]]:
+    """Every stream handler on the console loggers, on a terminal or not (a pipe, a file)."""
+    return [(logger, handler) for logger in map(logging.getLogger, CONSOLE_LOGGERS)
+            for handler in logger.handlers if isinstance(handler, logging.StreamHandler)]

@@ -56,6 +56,7 @@ def deployment_parameters(settings: Settings) -> dict[str, Any]:
         "snapshot_path": str(settings.snapshot_path.resolve()),
         "author": settings.brief_author,
         "table_rows": settings.brief_table_rows,
+        "lock_wait_seconds": settings.scheduled_run_wait,
     }
     if settings.raw_dir is not None:
         params["raw_dir"] = str(settings.raw_dir.resolve())

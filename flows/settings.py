@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     # process is gone, and how long the server may not answer before serve exits non-zero.
     heal_interval: float = Field(default=30.0, gt=0)
     server_grace: float = Field(default=30.0, gt=0)
+    # How long a scheduled run waits for another run of the same warehouse (a manual
+    # `barometer run`) to finish before it fails in one line (flows/run_lock.py).
+    scheduled_run_wait: float = Field(default=1800.0, ge=0)
     # The process work pool of `prefect.yaml` and `barometer worker`.
     work_pool: str = "barometer"
     brief_author: str = "Cross-border e-commerce barometer"

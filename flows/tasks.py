@@ -19,9 +19,10 @@ from flows.brief_data import collect_brief
 from flows.collect import CollectContext, collect_source
 from flows.fetch import PROJECT_URL
 from flows.inbox import process_inbox
-from flows.load import load_seeds, record_brief
-from flows.render import render_brief
-from flows.snapshot import publish_snapshot
+from flows.load import load_seeds
+from flows.publish import BriefRecord, publish_run, repair_unfinished_publication
+from flows.render import stage_brief
+from flows.scratch import remove_orphaned_scratch
 from flows.sources import RegistryError, Source, load_registry
 from flows.transform import build_warehouse, enforce_blocking, run_checks
 
@@ -113,18 +114,32 @@ def checks_task(warehouse_path: Path, as_of: date) -> list[dict[str, Any]]:
     return findings
 
 
+@task(name="prepare run")
+def prepare_task(warehouse_path: Path) -> None:
+    """Under the run lock: clear what a killed run left (scratch folders, a half-published
+    brief's record) so this run starts clean."""
+    logger = get_run_logger()
+    for folder in remove_orphaned_scratch():
+        logger.info("removed %s, left by a run that was killed", folder)
+    repaired = repair_unfinished_publication(warehouse_path)
+    if repaired:
+        logger.warning("%s", repaired)
+
+
 @task(name="render brief")
 def render_task(warehouse_path: Path, out_dir: Path, as_of: date, warnings: list[str],
                 author: str, table_rows: int, kind: str = "regular") -> dict[str, Any]:
-    """Collect the brief's data and render the PDF; return its path and headline lines.
-    kind 'as-of' (a back-dated brief) writes under out_dir/as-of/ and keeps latest-brief.pdf."""
+    """Collect the brief's data and render the PDF under a hidden name (publish_task puts it in
+    place); return its paths and headline lines. kind 'as-of' (a back-dated brief) goes under
+    out_dir/as-of/ and keeps latest-brief.pdf."""
     data = collect_brief(warehouse_path, as_of, datetime.now(UTC), table_rows,
                          warnings)
     data.kind = kind
-    pdf = render_brief(data, out_dir, author)
-    get_run_logger().info("brief written to %s", pdf)
+    staged = stage_brief(data, out_dir, author)
+    get_run_logger().info("brief rendered, to be published as %s", staged.target)
     return {
-        "pdf": str(pdf),
+        "pdf": str(staged.target),
+        "staged": staged,
         "headlines": [f"{h['metric_name']}, {h['period_label']}: "
                       f"{h['value_text'] if h['value'] is not None else h['yoy_text']}"
                       for h in data.headlines],
@@ -142,19 +157,19 @@ def render_task(warehouse_path: Path, out_dir: Path, as_of: date, warnings: list
     }
 
 
-@task(name="record brief")
-def record_brief_task(warehouse_path: Path, rendered: dict[str, Any]) -> None:
-    """Remember the brief and the releases it knew, so the next one says what changed."""
-    record_brief(warehouse_path, rendered["generated_at"], rendered["as_of"], rendered["pdf"],
-                 flow_run.get_id(), rendered["kind"])
-
-
-@task(name="publish snapshot")
-def publish_task(warehouse_path: Path, snapshot_path: Path) -> str:
-    """Publish the analysts' read-only copy of the warehouse, atomically."""
-    path = publish_snapshot(warehouse_path, snapshot_path)
-    get_run_logger().info("snapshot published to %s", path)
-    return str(path)
+@task(name="publish")
+def publish_task(warehouse_path: Path, rendered: dict[str, Any],
+                 snapshot_path: Path | None) -> str:
+    """Publish the brief, its record and the analysts' snapshot together, or none of them;
+    the brief's record lets the next one say what changed."""
+    record = BriefRecord(rendered["generated_at"], rendered["as_of"], flow_run.get_id(),
+                         rendered["kind"])
+    pdf = publish_run(warehouse_path, rendered["staged"], record, snapshot_path)
+    logger = get_run_logger()
+    logger.info("brief written to %s", pdf)
+    if snapshot_path is not None:
+        logger.info("snapshot published to %s", snapshot_path)
+    return str(pdf)
 
 
 @task(name="summarise run")
