@@ -60,7 +60,7 @@ def _rows(text: str, source: str) -> list[tuple[int, str, dict[str, str]]]:
     try:
         header = [h.strip() for h in (reader.fieldnames or [])]
     except csv.Error as exc:  # the header row itself is malformed (an unclosed quote)
-        raise ReleaseError(source, f"malformed CSV at line {reader.line_num}: {exc}") from None
+        raise ReleaseError(source, f"malformed CSV in its header row: {exc}") from None
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     unknown = [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
     if missing or unknown:

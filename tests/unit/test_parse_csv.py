@@ -68,7 +68,7 @@ def test_the_same_rows_give_the_same_claims_whatever_else_the_file_holds() -> No
     (HEADER + ROWS.replace("15.6", "-150"), "at or below -100%"),
     (HEADER + ROWS.replace(",yuan,2024-01-12", ",yuan,2023-06-01"),
      "had not ended when the release was published"),
-    ('"metric_id,value\n', "malformed CSV at line 1: unexpected end of data"),
+    ('"metric_id,value\n', "malformed CSV in its header row: unexpected end of data"),
 ], ids=["missing-columns", "unknown-column", "short-row", "bad-number", "no-date", "empty",
         "rate-below-100", "future-period", "unclosed-quote-in-header"])
 def test_a_bad_csv_is_refused_whole_with_the_reason(text: str, message: str) -> None:
