@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Literal
@@ -21,6 +22,9 @@ _DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 # Bounds on every number a release gives: 1e309 once reached the warehouse as +inf, and every
 # later brief failed drawing its chart. China's whole goods trade is about 4.4e13 yuan a year.
 MAX_ABS_VALUE = Decimal("1e18")      # in base units
+# A number held for review only waits for a person to read it, and may be absurd (that may be
+# why it is held): it must still be a finite double. Accepted, it must pass a figure's bounds.
+MAX_HELD_ABS_VALUE = Decimal("1e100")
 MAX_FRACTION_DIGITS = 20             # digits after the decimal point
 MAX_YOY_PCT = Decimal(100_000)       # a thousandfold rise
 MAX_WRITTEN_CHARS = 64               # value_as_written is a number as printed
@@ -33,14 +37,14 @@ def _shown(number: Decimal) -> str:
     return text if len(text) <= 30 else f"{number:.6E}"
 
 
-def number_problem(number: Decimal, what: str) -> str | None:
-    """Why a number cannot be stored (not finite, absurdly large, too many decimals), or None;
+def number_problem(number: Decimal, what: str, limit: Decimal = MAX_ABS_VALUE) -> str | None:
+    """Why a number cannot be stored (not finite, `limit` or more, too many decimals), or None;
     `what` names it ("value 1E+309 of china.cbec.trade_value")."""
     if not number.is_finite():
         return f"{what} is not a finite number"
-    if number.copy_abs() >= MAX_ABS_VALUE:  # copy_abs: abs() would overflow on 1e999999999
-        return (f"{what} is absurd: a number must be below 1e18 in base units (China's whole "
-                "goods trade is about 4.4e13 yuan)")
+    if number.copy_abs() >= limit:  # copy_abs: abs() would overflow on 1e999999999
+        return (f"{what} is absurd: a number must be below 1e{limit.adjusted()} in base units "
+                "(China's whole goods trade is about 4.4e13 yuan)")
     exponent = number.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -MAX_FRACTION_DIGITS:
         return (f"{what} has {-exponent:,} digits after the decimal point; at most "
@@ -48,15 +52,20 @@ def number_problem(number: Decimal, what: str) -> str | None:
     return None
 
 
-def _bounded(number: Decimal | None, info: ValidationInfo) -> Decimal | None:
-    """A figure's value or change, refused when it is not a number the warehouse can hold."""
-    if number is None:
-        return None
-    metric = info.data.get("metric_id") or "?"
-    problem = number_problem(number, f"{info.field_name} {_shown(number)} of {metric}")
-    if problem:
-        raise ValueError(problem)
-    return number
+def _bounded_by(limit: Decimal) -> Callable[[Decimal | None, ValidationInfo], Decimal | None]:
+    """A validator of a value or change: refused when the warehouse cannot hold it."""
+
+    def bounded(number: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        if number is None:
+            return None
+        metric = info.data.get("metric_id") or "?"
+        problem = number_problem(number, f"{info.field_name} {_shown(number)} of {metric}",
+                                 limit)
+        if problem:
+            raise ValueError(problem)
+        return number
+
+    return bounded
 
 
 def _written_value(as_written: str, multiplier: str | None) -> Decimal:
@@ -109,7 +118,7 @@ class Figure(BaseModel):
             return f"{raw}-01"
         return raw
 
-    _numbers = field_validator("value", "yoy_pct")(_bounded)
+    _numbers = field_validator("value", "yoy_pct")(_bounded_by(MAX_ABS_VALUE))
 
     @field_validator("value_as_written")
     @classmethod
@@ -210,7 +219,7 @@ class HeldFigure(BaseModel):
     vintage_status: VintageStatus | None = None
     quote: str
 
-    _numbers = field_validator("value", "yoy_pct")(_bounded)
+    _numbers = field_validator("value", "yoy_pct")(_bounded_by(MAX_HELD_ABS_VALUE))
 
 
 class Release(BaseModel):

@@ -20,7 +20,7 @@ from flows.inbox import process_inbox
 from flows.load import observation_row, review_rows
 from flows.parse_csv import parse_observations_csv
 from flows.release_files import ParsedRelease, ReleaseError, parse_release_json
-from flows.release_model import MAX_ABS_VALUE, MAX_YOY_PCT, Release
+from flows.release_model import MAX_ABS_VALUE, MAX_HELD_ABS_VALUE, MAX_YOY_PCT, Release
 from tests.conftest import Warehouse, figure, release
 
 FUZZ = settings(max_examples=60, deadline=None)
@@ -94,7 +94,8 @@ def _assert_storable(parsed: ParsedRelease | Release) -> None:
         assert fig.value is None or abs(fig.value) < MAX_ABS_VALUE
         assert fig.yoy_pct is None or -100 < fig.yoy_pct <= MAX_YOY_PCT
     for held in rel.held_for_review:
-        assert held.value is None or abs(held.value) < MAX_ABS_VALUE
+        assert held.value is None or abs(held.value) < MAX_HELD_ABS_VALUE
+        assert held.yoy_pct is None or abs(held.yoy_pct) < MAX_HELD_ABS_VALUE
     rows = [observation_row(rel.release_id, seq, fig, None)
             for seq, fig in enumerate(rel.figures, start=1)]
     if isinstance(parsed, ParsedRelease):

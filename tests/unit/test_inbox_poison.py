@@ -263,3 +263,12 @@ def test_a_release_error_shows_a_name_with_control_characters_on_one_line() -> N
     error = ReleaseError("in\x1b[31mbox/a\nb\udcff.json", "bad\rthing")
     assert "\n" not in str(error) and "\r" not in str(error) and "\x1b" not in str(error)
     assert "in\\x1b[31mbox/a\\nb\\xff.json" in str(error) and error.problem == "bad\\rthing"
+
+
+def test_a_saved_page_with_an_absurd_number_still_loads_and_holds_that_number(
+        inbox: Inbox) -> None:
+    inbox.drop("page.txt", FRONT + SENTENCE + "备案编号12345678901234567890123万亿元。")
+    report = inbox.run()
+    assert report.rejected == [] and len(report.loaded) == 1
+    held = inbox.rows("select value from core.review_items")
+    assert held == [{"value": 1.2345678901234567890123e34}]

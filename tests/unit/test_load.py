@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -356,3 +357,14 @@ def test_a_document_that_is_a_link_or_elsewhere_is_not_read(tmp_path: Path) -> N
         (folder / "r.json").write_text(json.dumps(payload), encoding="utf-8")
         with pytest.raises(ReleaseError, match=message):
             read_release(folder / "r.json")
+
+
+def test_a_number_held_for_review_may_be_absurd_but_never_infinite(tmp_path: Path) -> None:
+    payload = _one_figure()
+    payload["held_for_review"] = [{"reason": "odd", "quote": "q", "value": "@"}]
+    (tmp_path / "r.json").write_bytes(_raw(payload, value="1.2e34"))
+    assert read_release(tmp_path / "r.json").release.held_for_review[0].value == Decimal("1.2e34")
+    (tmp_path / "r.json").write_bytes(_raw(payload, value="1e309"))
+    with pytest.raises(ReleaseError, match=r"held_for_review\.0\.value: value 1E\+309 of \? is "
+                       "absurd: a number must be below 1e100"):
+        read_release(tmp_path / "r.json")
