@@ -25,6 +25,7 @@ import duckdb
 
 from flows import sqlrunner
 from flows.archive import archive_payload
+from flows.disk import DiskFull, disk_full_error, is_disk_full
 from flows.documents import DocumentError, read_document
 from flows.lexicon import LexiconError, lexicon_path, load_lexicon
 from flows.load import load_releases, record_rejection, typical_values
@@ -245,6 +246,8 @@ def process_inbox(db_path: Path, inbox_dir: Path, warehouse_dir: Path, raw_dir: 
             try:
                 inbox.process(path, info, companions.get(path))
             except Exception as exc:  # one file's fault never stops the others
+                if is_disk_full(exc):  # the machine's fault, not the file's: it stays for later
+                    raise exc if isinstance(exc, DiskFull) else disk_full_error(raw_dir) from exc
                 inbox.refuse_after_fault(path, exc)
     return report
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -161,3 +163,31 @@ LONGEST_FIRST = ("tests/e2e/test_schedule.py", "tests/e2e/test_workers_postgres.
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Move the longest modules to the front, keeping every other test in its order."""
     items.sort(key=lambda item: item.nodeid.split("::")[0] not in LONGEST_FIRST)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 16 MB tmpfs: a real filesystem that fills up (needs root, as the e2e PostgreSQL does)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount)],
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        pytest.fail(f"could not mount a tmpfs to fill ({done.stderr.strip()}); the disk-full "
+                    "tests need root, as `make test` has")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def fill(disk: Path, leave: int) -> Path:
+    """Fill the disk until `leave` bytes are free."""
+    import shutil
+
+    filler = disk / "filler"
+    filler.unlink(missing_ok=True)
+    free = shutil.disk_usage(disk).free
+    with open(filler, "wb") as handle:
+        handle.write(b"\0" * max(free - leave, 0))
+    return filler

@@ -4,8 +4,6 @@ the previous brief, latest-brief.pdf and snapshot as they were."""
 
 from __future__ import annotations
 
-import subprocess
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -18,37 +16,9 @@ from flows.disk import DiskFull
 from flows.paths import LATEST_NAME
 from flows.publish import BriefRecord, publish_run, repair_unfinished_publication
 from flows.render import StagedBrief, stage_brief
-from tests.conftest import figure, release
+from tests.conftest import figure, fill, release
 
 AS_OF = date(2025, 6, 30)
-
-
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 16 MB tmpfs: a real filesystem that fills up (needs root, as the e2e PostgreSQL does)."""
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount)],
-                          capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        pytest.fail(f"could not mount a tmpfs to fill ({done.stderr.strip()}); the disk-full "
-                    "tests need root, as `make test` has")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
-
-
-def fill(disk: Path, leave: int) -> Path:
-    """Fill the disk until `leave` bytes are free."""
-    import shutil
-
-    filler = disk / "filler"
-    filler.unlink(missing_ok=True)
-    free = shutil.disk_usage(disk).free
-    with open(filler, "wb") as handle:
-        handle.write(b"\0" * max(free - leave, 0))
-    return filler
 
 
 @dataclass
