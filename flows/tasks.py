@@ -50,6 +50,8 @@ def inbox_task(warehouse_path: Path, inbox_dir: Path, raw_dir: Path) -> list[str
                 len(report.processed), len(report.loaded), len(report.rejected))
     for line in report.rejected:
         logger.warning("inbox: %s", line)
+    for line in report.left:
+        logger.info("inbox: %s", line)
     return report.warnings()
 
 
