@@ -37,4 +37,16 @@ def run_api(prefect_port: int) -> Iterator[str]:
     server = LocalPrefectServer(log_path=home / "temporary-server.log", extra_env=EPHEMERAL_ENV,
                                 dies_with_parent=True)
     with server, temporary_settings(updates={PREFECT_API_URL: server.api_url}):
-        yield server.api_url
+        try:
+            yield server.api_url
+        finally:
+            _drain_to_api()  # the run's last log lines and events, before the server stops
+
+
+def _drain_to_api(timeout: float = 10.0) -> None:
+    """Send what Prefect's background workers still hold (logs, events) to the API."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for worker in (APILogWorker, EventsWorker):
+        worker.drain_all(timeout=timeout, at_exit=False)
