@@ -6,6 +6,7 @@ import codecs
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from html import unescape
 from html.parser import HTMLParser
 
 # Government pages in China often declare gb2312 but use characters only GB18030 has.
@@ -18,6 +19,11 @@ _BLOCK_TAGS = {
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head"}
 _DATE_META = ("pubdate", "publishdate", "article:published_time", "dc.date", "date",
               "og:published_time", "datepublished")
+
+# HTMLParser.close() reads the rest of the page again for each tag, comment or declaration
+# that is never closed, a cost quadratic in the page's length: a page with more than this many
+# is refused (a real page has none, or one where it was cut short).
+MAX_UNFINISHED = 5
 
 
 class DocumentError(ValueError):
@@ -60,11 +66,19 @@ def decode_payload(body: bytes, content_type: str | None = None) -> str:
             "the inbox") from None
     try:
         return body.decode(charset)
+    except LookupError:  # rot13, base64, zlib: codecs, but not of text
+        raise DocumentError(
+            f"it declares the charset {charset!r}, which is not a text encoding; save it as "
+            "UTF-8 and drop it in the inbox") from None
     except UnicodeDecodeError as exc:
         raise DocumentError(
             f"its text is not valid {charset} (byte {exc.start}: {exc.reason}); it is in an "
             "unexpected encoding — declare the real charset (Content-Type or <meta charset>) "
             "or save it as UTF-8") from None
+    except UnicodeError as exc:  # idna, undefined: their own decoding errors
+        raise DocumentError(
+            f"its text cannot be read as {charset} ({exc}); declare the real charset "
+            "(Content-Type or <meta charset>) or save it as UTF-8") from None
 
 
 def split_front_matter(text: str) -> tuple[dict[str, str], str]:
@@ -129,12 +143,49 @@ class _TextParser(HTMLParser):
         elif not self._skip:
             self.parts.append(data)
 
+    def parse_marked_section(self, i: int, report: int = 1) -> int:
+        """Read '<![' that opens no marked section as a bogus comment, as browsers do
+        (HTMLParser raises AssertionError on it)."""
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            return self.parse_bogus_comment(i)
+
+
+def _unfinished_end(rest: str) -> int:
+    """Where HTMLParser.close() ends the text of a construct never closed: after its next '>',
+    else before the next '<', else after the '<' itself."""
+    close = rest.find(">", 1)
+    if close >= 0:
+        return close + 1
+    opening = rest.find("<", 1)
+    return opening if opening >= 0 else 1
+
+
+def _finish(parser: _TextParser) -> None:
+    """Read what feed() left over as HTMLParser.close() does (a construct never closed is text
+    up to its next '>'), but each in one pass, and refuse more than MAX_UNFINISHED of them."""
+    unfinished = 0
+    while parser.rawdata.startswith("<") and not parser.cdata_elem:
+        unfinished += 1
+        if unfinished > MAX_UNFINISHED:
+            raise DocumentError(
+                f"its HTML leaves more than {MAX_UNFINISHED} tags or comments unclosed (a broken "
+                "or hostile page); save the release's text as a .txt file and drop it in the "
+                "inbox")
+        rest = parser.rawdata
+        end = _unfinished_end(rest)
+        parser.handle_data(unescape(rest[:end]))
+        parser.rawdata = ""
+        parser.feed(rest[end:])
+    parser.close()
+
 
 def html_to_document(html: str) -> Document:
     """The visible text of an HTML page, one block per line, with its title and meta tags."""
     parser = _TextParser()
     parser.feed(html)
-    parser.close()
+    _finish(parser)
     lines = (re.sub(r"[ \t\r\f\v\u3000\xa0]+", " ", line).strip()
              for line in "".join(parser.parts).split("\n"))
     text = "\n".join(line for line in lines if line)

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from flows.documents import (
+    MAX_UNFINISHED,
     DocumentError,
     charset_of,
     decode_payload,
@@ -41,6 +42,16 @@ def test_text_in_an_unexpected_encoding_is_refused_with_what_to_do() -> None:
 def test_an_unknown_charset_is_refused() -> None:
     with pytest.raises(DocumentError, match="unknown charset 'klingon'"):
         decode_payload(b"abc", "text/html; charset=klingon")
+
+
+@pytest.mark.parametrize(("charset", "message"), [
+    ("rot13", "charset 'rot13', which is not a text encoding"),
+    ("base64", "charset 'base64', which is not a text encoding"),
+    ("undefined", "cannot be read as undefined"),
+])
+def test_a_charset_that_is_no_text_encoding_is_refused(charset: str, message: str) -> None:
+    with pytest.raises(DocumentError, match=message):
+        decode_payload(b"abc", f"text/html; charset={charset}")
 
 
 def test_front_matter_is_split_off_and_read() -> None:
@@ -85,3 +96,23 @@ def test_first_date(text: str, expected: date | None) -> None:
 def test_a_page_without_a_date_has_none() -> None:
     doc = html_to_document("<p>上半年，我国跨境电商进出口1.22万亿元。</p>")
     assert published_on_of(doc) is None
+
+
+def test_a_marked_section_that_is_none_reads_as_a_comment() -> None:
+    # HTMLParser raises AssertionError on these; a browser skips them as bogus comments
+    doc = html_to_document(f"<html><![ x]><![if !supportLists]><p>{SENTENCE}</p><![endif]>")
+    assert doc.text == SENTENCE
+
+
+def test_a_page_cut_short_in_a_tag_reads_as_htmlparser_closes_it() -> None:
+    doc = html_to_document(f"<html><p>{SENTENCE}</p><!-- a comment never closed <p>more</p><a")
+    # as HTMLParser.close() reads them: each unclosed construct is text up to its next '>'
+    assert doc.text == f"{SENTENCE}\n<!-- a comment never closed <p>more\n<a"
+    assert html_to_document("<p>a</p><?x <b>c</b> <!x <i>d</i>&amp").text == "a\nc d&"
+
+
+def test_a_page_of_unclosed_tags_is_refused_not_read_again_for_each() -> None:
+    unclosed = "<p>" + SENTENCE + "<a" * (MAX_UNFINISHED + 1)
+    with pytest.raises(DocumentError, match=r"more than 5 tags or comments unclosed.*\.txt"):
+        html_to_document(unclosed)
+    html_to_document("<p>" + SENTENCE + "<a" * MAX_UNFINISHED)
