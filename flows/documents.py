@@ -20,6 +20,12 @@ _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head"}
 _DATE_META = ("pubdate", "publishdate", "article:published_time", "dc.date", "date",
               "og:published_time", "datepublished")
 
+# What a press release's text may hold, checked before anything reads it (docs/extraction.md).
+# The longest text of the real-text corpora and seeds is 4,276 characters, its longest line
+# 1,099 (tests/fixtures/real, tests/fixtures/holdout, warehouse/seeds/releases): far more is a
+# data dump, a whole site or hostile text, which would only cost time and hold junk for review.
+MAX_TEXT_CHARS = 1_000_000
+MAX_LINE_CHARS = 20_000
 # HTMLParser.close() reads the rest of the page again for each tag, comment or declaration
 # that is never closed, a cost quadratic in the page's length: a page with more than this many
 # is refused (a real page has none, or one where it was cut short).
@@ -193,14 +199,32 @@ def html_to_document(html: str) -> Document:
     return Document(text=text, title=title, meta=parser.meta)
 
 
+def check_size(text: str) -> None:
+    """Refuse a text longer, or with a longer line, than a press release ever is (MAX_TEXT_CHARS,
+    MAX_LINE_CHARS): before anything reads it."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise DocumentError(
+            f"its text is {len(text):,} characters, more than the {MAX_TEXT_CHARS:,} a press "
+            "release may hold (real ones hold a few thousand); save only the release's own "
+            "text and drop it in the inbox")
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            raise DocumentError(
+                f"its line {number} is {len(line):,} characters, more than the "
+                f"{MAX_LINE_CHARS:,} a press release's paragraph ever is; save the release's "
+                "text with one paragraph per line and drop it in the inbox")
+
+
 def read_document(body: bytes, content_type: str | None, file_name: str | None = None) -> Document:
-    """Decode a payload, split off front matter, and reduce HTML to text."""
-    text = decode_payload(body, content_type).replace("\r\n", "\n").lstrip("\ufeff")
-    front, rest = split_front_matter(text)
+    """Decode a payload, split off front matter, reduce HTML to text, and refuse a text too
+    big to be a press release (check_size)."""
+    text = decode_payload(body, content_type).replace("\r\n", "\n").replace("\r", "\n")
+    front, rest = split_front_matter(text.lstrip("\ufeff"))
     is_html = (content_type or "").lower().startswith(("text/html", "application/xhtml")) or (
         file_name or "").lower().endswith((".html", ".htm")) or re.match(
         r"\s*(<!doctype html|<html)", rest[:200], re.I) is not None
     doc = html_to_document(rest) if is_html else Document(text=rest.strip())
+    check_size(doc.text)
     doc.front_matter = front
     return doc
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from flows.documents import Document
-from flows.extract import ExtractedFigure, Outcome, decide, extract_figures, hold_outliers
+from flows.documents import Document, DocumentError, check_size
+from flows.extract import ExtractedFigure, Outcome, decide, hold_outliers, iter_figures
 from flows.extract.decide import SAME_FIGURE
 from flows.lexicon import Lexicon
 from flows.release_files import ParsedRelease, ReleaseError, describe_validation, sha256_of
@@ -19,6 +20,9 @@ from flows.release_model import Figure, Release
 
 # Each metric's typical value in the warehouse, per day for a flow (load.typical_values).
 TypicalValues = Mapping[str, float]
+# A page with more numbers that may be figures is no press release (the most a text of the
+# corpora holds is 29): it is refused, rather than its numbers held for review by the hundred.
+MAX_FIGURES = 500
 
 
 @dataclass(frozen=True)
@@ -61,9 +65,19 @@ def parse_press_release(doc: Document, body: bytes, meta: PressMeta, lexicon: Le
                         metric_units: dict[str, str], source: Path,
                         typical: TypicalValues | None = None) -> ParsedRelease:
     """Extract every figure of a press release: those every rule established load, the rest
-    (and any value far from the metric's history) are held for review; refuse a page with no
-    number at all."""
-    extracted = extract_figures(doc.text, meta.published_on, lexicon, meta.geography)
+    (and any value far from the metric's history) are held for review; refuse a page too big
+    to be a release (before reading it), with more than MAX_FIGURES numbers, or with none."""
+    try:
+        check_size(doc.text)
+    except DocumentError as exc:
+        raise ReleaseError(source, str(exc)) from None
+    figures = iter_figures(doc.text, meta.published_on, lexicon, meta.geography)
+    extracted = list(islice(figures, MAX_FIGURES + 1))
+    if len(extracted) > MAX_FIGURES:
+        raise ReleaseError(
+            source, f"it holds more than {MAX_FIGURES} numbers that may be figures (a press "
+            "release holds a few dozen): it is not a press release; save only the release's "
+            "own text and drop it in the inbox")
     if not extracted:
         raise ReleaseError(
             source, "no figures were found in the page (is it the right page, or a page that "

@@ -8,10 +8,10 @@ from typing import Any
 
 from flows.extract.decide import Outcome, decide, hold_outliers
 from flows.extract.model import ExtractedFigure
-from flows.extract.reader import extract_figures
+from flows.extract.reader import MAX_QUOTE, extract_figures, iter_figures
 
-__all__ = ["ExtractedFigure", "Outcome", "decide", "extract_figures", "figure_json",
-           "hold_outliers"]
+__all__ = ["MAX_QUOTE", "ExtractedFigure", "Outcome", "decide", "extract_figures",
+           "figure_json", "hold_outliers", "iter_figures"]
 
 
 def _json_number(value: Decimal | None) -> int | float | None:

@@ -25,19 +25,25 @@ def _pattern(phrase: str) -> re.Pattern[str]:
 
 def find_all(sentence: str, phrase: str) -> list[tuple[int, int]]:
     """Where a phrase occurs: CJK as a substring, English as whole words, any case."""
-    return [(m.start(), m.end()) for m in _pattern(phrase).finditer(sentence)]
+    pattern = _pattern(phrase)
+    if pattern.search(sentence) is None:
+        return []  # most phrases are absent: one search is cheaper than an empty list's loop
+    return [(m.start(), m.end()) for m in pattern.finditer(sentence)]
 
 
 def _longest_first(candidates: list[tuple[int, int, object]]) -> list[tuple[int, int, list]]:
     candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
-    taken: list[tuple[int, int, list]] = []
+    taken: dict[tuple[int, int], list] = {}
+    # the characters taken, so that a candidate is checked in its own length, not against
+    # every phrase taken before it (a sentence may repeat a phrase hundreds of times)
+    covered = bytearray(max((end for _, end, _ in candidates), default=0))
     for start, end, item in candidates:
-        same = next((t for t in taken if (t[0], t[1]) == (start, end)), None)
-        if same:
-            same[2].append(item)
-        elif not any(start < e and s < end for s, e, _ in taken):
-            taken.append((start, end, [item]))
-    return taken
+        if (start, end) in taken:
+            taken[start, end].append(item)
+        elif covered.find(1, start, end) < 0:
+            taken[start, end] = [item]
+            covered[start:end] = b"\x01" * (end - start)
+    return [(start, end, items) for (start, end), items in taken.items()]
 
 
 def term_tokens(sentence: str, lexicon: Lexicon) -> list[Token]:

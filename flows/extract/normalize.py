@@ -1,9 +1,11 @@
 """Normalise release text before reading it, remembering where each character came from.
 
 Full-width digits and punctuation become ASCII (NFKC: １．３２ → 1.32, ％ → %), traditional
-characters become simplified (OpenCC's table, one character for one), and the pinyin some
-pages print after a character (萬(wàn)億元) is dropped. Quotes are always cut from the
-original text, through the offsets kept here.
+characters become simplified (OpenCC's table, one character for one), the pinyin some
+pages print after a character (萬(wàn)億元) is dropped, and a run of spaces or tabs reads as one
+space (a pattern that may start with blanks, tried again at each blank of a long run, would cost
+time quadratic in the run's length). Quotes are always cut from the original text, through the
+offsets kept here.
 """
 
 from __future__ import annotations
@@ -26,6 +28,11 @@ def _simplified(char: str) -> str:
     return converted if len(converted) == 1 else char
 
 
+def _is_blank(char: str) -> bool:
+    """Space that is not a line break (a line break ends a sentence)."""
+    return char.isspace() and char != "\n"
+
+
 @dataclass(frozen=True)
 class Normalized:
     """The normalised text and, for each of its characters, the index it came from."""
@@ -43,7 +50,8 @@ class Normalized:
 
 
 def normalize(text: str) -> Normalized:
-    """NFKC, simplified characters, no pinyin glosses; offsets back to the original."""
+    """NFKC, simplified characters, no pinyin glosses, one space for a run of blanks; offsets
+    back to the original."""
     skip = [False] * len(text)
     for match in _PINYIN.finditer(text):
         for i in range(match.start(), match.end()):
@@ -57,6 +65,8 @@ def normalize(text: str) -> Normalized:
         if "\u4e00" <= char <= "\u9fff":
             folded = _simplified(char)
         for piece in folded:
+            if _is_blank(piece) and out and _is_blank(out[-1]):
+                continue
             out.append(piece)
             origin.append(i)
     return Normalized("".join(out), tuple(origin), len(text))

@@ -17,6 +17,9 @@ from flows.units import MULTIPLIERS
 
 NUM = r"(?<![\d.])(?<!\d,)(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])"
 _ZH_NUMERAL = r"[零〇一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?"
+# The longest number the corpora write is 8 characters (1,384.26); a longer run of digits or
+# numerals is no figure, and its wording must fit in a figure's quote (reader.MAX_QUOTE).
+MAX_NUMBER_CHARS = 24
 _EN_MULT = {"trillion": "trillion", "tn": "trillion", "billion": "billion", "bn": "billion",
             "b": "billion", "million": "million", "mn": "million", "m": "million",
             "thousand": "thousand"}
@@ -74,11 +77,11 @@ _EN_RATE_FORMS = [
     rf"increases|growth rate|growth rates)\s+(?:of|at|was|were|reached)\s+"
     rf"(?P<hedge2>{_EN_HEDGE_RATE}\s+)?(?P<num2>\d+(?:\.\d+)?)\s*{_PERCENT_WORD}",
     # a 31.1 percent year-on-year growth; a 0.3% decrease
-    rf"(?P<num3>\d+(?:\.\d+)?)\s*{_PERCENT_WORD}\s+(?:year-on-year\s+|year on year\s+|"
+    rf"(?<!\d)(?P<num3>\d+(?:\.\d+)?)\s*{_PERCENT_WORD}\s+(?:year-on-year\s+|year on year\s+|"
     rf"yoy\s+)?(?P<noun3>increase|growth|rise|uptick|expansion|decline|decrease|drop|fall|"
     rf"gain|jump|surge)\b",
     # 15.6% YoY; YoY growth of 0.2% handled above
-    rf"(?P<num4>\d+(?:\.\d+)?)\s*{_PERCENT_WORD}\s+(?P<yoy4>yoy|year-on-year|year on year)",
+    rf"(?<!\d)(?P<num4>\d+(?:\.\d+)?)\s*{_PERCENT_WORD}\s+(?P<yoy4>yoy|year-on-year|year on year)",
 ]
 _EN_RATE = re.compile("|".join(f"(?:{f})" for f in _EN_RATE_FORMS), re.I)
 _EN_NEGATIVE = re.compile(r"^(?:down|fell|falling|declin|dropp|decreas|slid|decline|decrease|"
@@ -88,10 +91,14 @@ _EN_TAIL = re.compile(r"^\s*(?P<tail>year-on-year|year on year|from a year earli
                       r"on a yearly basis|over the previous year|compared with the same "
                       r"period last year|compared to \d{4}|over \d{4}|from \d{4}|month on "
                       r"month|month-on-month|quarter on quarter)", re.I)
-_POINTS = re.compile(rf"({NUM}|[一二三四五六七八九十]+)\s*(?:个百分点|percentage points?|"
-                     r"pct points?|pp\b)", re.I)
-_MULTIPLE = re.compile(rf"(?:{NUM}|[一二两三四五六七八九十]+)\s*多?\s*(?:倍|times\b)"
-                       rf"|by a factor of\s*{NUM}", re.I)
+# A number is matched from the first character of its run only (NUM's look-behind, _ZH_RUN's,
+# the rates' (?<!\d)): a pattern tried again at each character of a long run of digits or
+# numerals would cost time quadratic in the run's length.
+_ZH_RUN = "(?<![{0}])[{0}]+"
+_POINTS = re.compile(rf"({NUM}|{_ZH_RUN.format('一二三四五六七八九十')})\s*(?:个百分点|"
+                     r"percentage points?|pct points?|pp\b)", re.I)
+_MULTIPLE = re.compile(rf"(?:{NUM}|{_ZH_RUN.format('一二两三四五六七八九十')})\s*多?\s*"
+                       rf"(?:倍|times\b)|by a factor of\s*{NUM}", re.I)
 _AVERAGE = re.compile(r"average annual|annual average|年均|平均每年|compound annual|CAGR", re.I)
 _PERCENT = re.compile(rf"{NUM}\s*{_PERCENT_WORD}", re.I)
 
@@ -163,6 +170,8 @@ def rate_tokens(sentence: str, blocked: list[Token]) -> list[Token]:
     for m in _ZH_RATE.finditer(sentence):
         if _overlaps(m.start(), m.end(), blocked):
             continue
+        if len(m.group("num")) > MAX_NUMBER_CHARS:
+            continue
         pct = Decimal(m.group("num"))
         if _NEGATIVE_ZH.search(m.group("word")):
             pct = -pct
@@ -179,6 +188,8 @@ def rate_tokens(sentence: str, blocked: list[Token]) -> list[Token]:
             continue
         num = next(g for g in (m.group("num"), m.group("num2"), m.group("num3"),
                                m.group("num4")) if g)
+        if len(num) > MAX_NUMBER_CHARS:
+            continue
         words = (m.group("verb") or m.group("noun") or m.group("noun3") or "")
         pct = Decimal(num)
         if _EN_NEGATIVE.match(words):
@@ -229,6 +240,8 @@ def percent_tokens(sentence: str, blocked: list[Token]) -> list[Token]:
         if _overlaps(m.start(), m.end(), blocked):
             continue
         num = re.match(NUM, m.group(0)).group(0)
+        if len(num) > MAX_NUMBER_CHARS:
+            continue
         comparator, qualifier, _ = _hedge(sentence, m.start(), m.end(),
                                           zh=not sentence[max(0, m.start() - 12):m.start()]
                                           .isascii())
@@ -248,6 +261,8 @@ def amount_tokens(sentence: str, blocked: list[Token]) -> list[Token]:
         if not m.group("num") or _overlaps(m.start(), m.end(), blocked + out):
             continue
         num = m.group("num")
+        if len(num) > MAX_NUMBER_CHARS:
+            continue
         numeral = not num[0].isdigit()
         mult, unit_word = m.group("mult"), m.group("unit")
         approx = m.group("approx1") or m.group("approx2")
@@ -281,6 +296,8 @@ def amount_tokens(sentence: str, blocked: list[Token]) -> list[Token]:
         unit_word = (m.group("unit") or "").lower()
         unit = _CURRENCY_BEFORE.get(cur) or _CURRENCY_AFTER.get(unit_word)
         num = m.group("num")
+        if len(num) > MAX_NUMBER_CHARS:
+            continue
         if not (mult or unit) and re.fullmatch(r"(19|20)\d\d", num):
             continue  # a year
         start = m.start("cur") if cur else m.start("num")

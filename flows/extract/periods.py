@@ -46,7 +46,7 @@ _ZH_SAME = re.compile(r"(?<![较比与])同期")
 _NOT_PERIOD = re.compile(
     r"自\s*20\d\d\s*年(?:\d{1,2}月)?(?:起|以来|开始)|20\d\d\s*年以来|今年以来|去年以来|"
     r"(?:较|比|与)(?:去年|上年|20\d\d年)同期|"
-    r"\d+\s*年间|连续\s*\d+\s*年|近\s*\d+\s*年|"
+    r"(?<!\d)\d+\s*年间|连续\s*\d+\s*年|近\s*\d+\s*年|"
     r"(?i:since (?:the )?(?:\w+ ){0,6}?(?:20\d\d|this year|last year))|"
     r"(?i:from 20\d\d to 20\d\d)|(?i:between 20\d\d and 20\d\d)|(?i:in the past \w+ years)|"
     r"(?i:over (?:the )?(?:past |last )?\w+ years)|(?i:for \w+ consecutive years)|"

@@ -4,6 +4,7 @@ datelines, and the geography rules of docs/extraction.md."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from flows.extract.model import Token
 from flows.extract.state import Scope, Sentence
@@ -19,10 +20,16 @@ def address_spans(sent: Sentence, lexicon: Lexicon) -> list[tuple[int, int]]:
     address = {w.lower() for w in lexicon.places.get("address", ())}
     spans = []
     yiwu = [p for p in sent.places if "ours" in p.flags and p.data == "Yiwu"]
+    ordered = sorted(sent.places, key=lambda p: p.start)
+    starts = [p.start for p in ordered]
+    # places never overlap: the ones that end right before a point are found by their end
+    ending_at: dict[int, list[Token]] = {}
+    for place in sent.places:
+        ending_at.setdefault(place.end, []).append(place)
     for anchor in yiwu:
         # after Yiwu: a chain of address words joined by commas, 'in', 'of', 'province'
         end = anchor.end
-        for place in sorted(sent.places, key=lambda p: p.start):
+        for place in (ordered[k] for k in range(bisect_left(starts, end), len(ordered))):
             if place.start < end:
                 continue
             gap = sent.text[end:place.start]
@@ -37,9 +44,8 @@ def address_spans(sent: Sentence, lexicon: Lexicon) -> list[tuple[int, int]]:
             if tail:
                 end += tail.end()
         # before Yiwu: 浙江义乌, 浙江省义乌市, 金华义乌
-        for place in sent.places:
-            if place.end <= anchor.start and anchor.start - place.end <= 1 and \
-                    sent.text[place.start:place.end].lower() in address:
+        for place in ending_at.get(anchor.start - 1, []) + ending_at.get(anchor.start, []):
+            if sent.text[place.start:place.end].lower() in address:
                 spans.append((place.start, place.end))
     return spans
 

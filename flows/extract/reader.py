@@ -10,6 +10,7 @@ carries a hold_reason and goes to the review queue.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -53,6 +54,19 @@ _SENTENCE_END = re.compile(
     r"[。!?;]|\n|(?<![A-Z]\.[A-Z])(?<!\bNo)(?<!\bU\.S)(?<!\b[A-Z][a-z]{2})(?<!\bSept)"
     r"(?<!\b[A-Z])\.(?=\s|$|\")")
 _PRELIMINARY = re.compile(r"初步|preliminary|initial estimate", re.I)
+# Reading a sentence costs time quadratic in its length and in how many numbers it holds
+# (each number looks over the whole sentence for its subject, period and rate). The longest
+# sentence of the real-text corpora (tests/fixtures/real, holdout, the seeds) is 436
+# characters and the most numbers one holds is 11, so a sentence longer than either limit
+# below is read in pieces, each cut after a clause break: reading stays linear in the text.
+MAX_SENTENCE = 1_000
+MAX_SENTENCE_NUMBERS = 60
+_NUMBER_RUN = re.compile(r"\d+|[零〇一二两三四五六七八九十百千]+")
+_PIECE_BREAKS = ",;: "
+# A figure quotes its sentence; a longer one is cut to a window of this many characters of the
+# original text around the number, so that output stays small even for a hostile sentence
+# (still verbatim: ParsedRelease.quote_span finds it). The longest quote of the corpora is 400.
+MAX_QUOTE = 500
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -64,6 +78,42 @@ def sentences(text: str) -> list[tuple[int, int]]:
         _append(text, start, end, out)
         start = match.end()
     _append(text, start, len(text), out)
+    return out
+
+
+def _piece_limit(text: str, start: int, end: int) -> int:
+    """Where a piece starting at `start` must end at the latest: MAX_SENTENCE characters on,
+    or at the number that would be one too many."""
+    limit = min(end, start + MAX_SENTENCE)
+    for count, run in enumerate(_NUMBER_RUN.finditer(text, start, limit)):
+        if count == MAX_SENTENCE_NUMBERS:
+            return run.start()
+    return limit
+
+
+def _cut(text: str, start: int, limit: int) -> int:
+    """Where a piece that must end by `limit` ends: after the last clause break or space of
+    the second half of its span, else short of the number `limit` falls in."""
+    low = start + (limit - start) // 2
+    after = max(text.rfind(char, low, limit) for char in _PIECE_BREAKS)
+    if after >= 0:
+        return after + 1
+    cut = limit
+    while cut > low and text[cut - 1].isdigit() and text[cut] in "0123456789.,":
+        cut -= 1
+    return cut if cut > low else limit
+
+
+def pieces(text: str) -> list[tuple[int, int]]:
+    """The sentences of a normalised text, one too long or with too many numbers cut into
+    pieces (MAX_SENTENCE, MAX_SENTENCE_NUMBERS): the spans the reader reads one at a time."""
+    out: list[tuple[int, int]] = []
+    for start, end in sentences(text):
+        while (limit := _piece_limit(text, start, end)) < end:
+            cut = _cut(text, start, limit)
+            _append(text, start, cut, out)
+            start = cut
+        _append(text, start, end, out)
     return out
 
 
@@ -292,27 +342,49 @@ def _figure(draft: Draft, sent: Sentence, norm: Normalized, offset: int,
         suggested_metric_id=suggested)
 
 
-def extract_figures(text: str, published_on: date, lexicon: Lexicon,
-                    default_geography: str | None = None) -> list[ExtractedFigure]:
+def iter_figures(text: str, published_on: date, lexicon: Lexicon,
+                 default_geography: str | None = None) -> Iterator[ExtractedFigure]:
     """Every number of a text that may be a figure, in order, each with its quote, what it
-    measures, its period and rate, the rules that established them, or why it is held."""
+    measures, its period and rate, the rules that established them, or why it is held; one at
+    a time, so that a caller can stop reading a page that holds too many."""
     norm = normalize(text)
     scope = Scope()
-    figures: list[ExtractedFigure] = []
-    for start, end in sentences(norm.text):
+    for start, end in pieces(norm.text):
         sent = _scan(norm.text[start:end], published_on, lexicon)
         drafts = _read_sentence(sent, scope, published_on, lexicon, default_geography)
         status = "preliminary" if _PRELIMINARY.search(sent.text) else None
         for draft in sorted(drafts, key=lambda d: (d.amount or d.rate).start):
             fig = _figure(draft, sent, norm, start, status, lexicon)
-            figures.append(_with_quote(fig, text))
+            yield _with_quote(fig, text)
         _update_scope(scope, sent, drafts, address_spans(sent, lexicon), lexicon)
         scope.before_semicolon = [(sent.text[t.start:t.end], t.data) for t in sent.terms] \
             if sent.text.endswith(";") else []
-    return figures
+
+
+def extract_figures(text: str, published_on: date, lexicon: Lexicon,
+                    default_geography: str | None = None) -> list[ExtractedFigure]:
+    """Every number of a text that may be a figure (iter_figures), as a list."""
+    return list(iter_figures(text, published_on, lexicon, default_geography))
+
+
+def _quote_window(fig: ExtractedFigure) -> tuple[int, int]:
+    """The span of the text a figure quotes: its sentence, or a window of MAX_QUOTE characters
+    of it around the number (and its rate, when both fit) when the sentence is longer."""
+    start, end = fig.quote_start, fig.quote_end
+    if end - start <= MAX_QUOTE or fig.span is None:
+        return start, end
+    low, high = fig.span
+    if fig.rate_span is not None:
+        both = min(low, fig.rate_span[0]), max(high, fig.rate_span[1])
+        if both[1] - both[0] <= MAX_QUOTE:
+            low, high = both
+    # the number fits: it is at most numbers.MAX_NUMBER_CHARS long
+    room = MAX_QUOTE - (high - low)
+    begin = max(start, min(low - room // 2, end - MAX_QUOTE))
+    return begin, min(end, begin + MAX_QUOTE)
 
 
 def _with_quote(fig: ExtractedFigure, text: str) -> ExtractedFigure:
-
-    return replace(fig, quote=text[fig.quote_start:fig.quote_end])
-
+    """The figure with its quote cut from the original text (verbatim, at most MAX_QUOTE)."""
+    start, end = _quote_window(fig)
+    return replace(fig, quote=text[start:end], quote_start=start, quote_end=end)

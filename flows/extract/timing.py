@@ -15,7 +15,7 @@ from flows.extract.state import CLAUSE_BREAK, Draft, Scope, Sentence
 from flows.extract.subjects import noun_after
 
 _DURATION = re.compile(r"\b(?:in|over|during) the (?:past |last )?\w+ (?:months|years|weeks)\b|"
-                       r"\d+\s*个月|\d+\s*年间", re.I)
+                       r"(?<!\d)\d+\s*个月|(?<!\d)\d+\s*年间", re.I)
 _ZH_PRESENT = re.compile(r"目前|现有|现已|已经|已|如今|至今|当前")
 
 
