@@ -157,12 +157,18 @@ def loopback() -> Any:
 # The modules that take longest (whole Prefect servers, workers and serve processes, mostly
 # waiting) go first: `make test` hands modules to its two workers in collection order
 # (--no-loadscope-reorder), so the short ones fill in around them instead of trailing them.
-LONGEST_FIRST = ("tests/e2e/test_schedule.py", "tests/e2e/test_workers_postgres.py")
+LONGEST_FIRST = ("tests/e2e/test_schedule.py", "tests/e2e/test_workers_postgres.py",
+                 "tests/e2e/test_run_faults.py")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Move the longest modules to the front, keeping every other test in its order."""
-    items.sort(key=lambda item: item.nodeid.split("::")[0] not in LONGEST_FIRST)
+    """Move the longest modules to the front, in LONGEST_FIRST's order, keeping every other
+    test in its order."""
+    def rank(item: pytest.Item) -> int:
+        module = item.nodeid.split("::")[0]
+        return LONGEST_FIRST.index(module) if module in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import pytest
 
 from flows.brief_data import BriefData, collect_brief
 from flows.disk import DiskFull
+from flows.load import record_brief
 from flows.paths import LATEST_NAME
 from flows.publish import BriefRecord, publish_run, repair_unfinished_publication
 from flows.render import StagedBrief, stage_brief
@@ -60,7 +61,8 @@ def run(warehouse, small_disk: Path) -> Run:
     return Run(warehouse.path, small_disk / "briefs", small_disk / "snapshot" / "b.duckdb")
 
 
-def test_a_full_disk_publishes_nothing_and_says_which_file(run: Run, small_disk: Path) -> None:
+def test_a_full_disk_publishes_nothing_and_says_which_file_and_a_killed_one_is_undone(
+        run: Run, small_disk: Path) -> None:
     first = run.publish(datetime(2025, 6, 30, 8, tzinfo=UTC))
     assert (run.briefs / LATEST_NAME).read_bytes() == first.read_bytes()
     before, recorded = run.state(), run.recorded()
@@ -90,16 +92,13 @@ def test_a_full_disk_publishes_nothing_and_says_which_file(run: Run, small_disk:
         assert con.execute("select count(*) from core.briefs").fetchone() == (2,)
 
 
-def test_a_run_killed_between_recording_and_renaming_is_forgotten_by_the_next(
-        run: Run) -> None:
-    first = run.publish(datetime(2025, 6, 30, 8, tzinfo=UTC))
+    # A run killed between recording its brief and renaming it into place: the next run
+    # forgets that record (its staged PDF is the evidence) and says so.
     staged = run.stage()
-    from flows.load import record_brief
-
-    record_brief(run.warehouse, "2025-06-30T09:00:00+00:00", AS_OF.isoformat(),
+    record_brief(run.warehouse, "2025-06-30T12:00:00+00:00", AS_OF.isoformat(),
                  str(staged.target), None)  # ... and the run is killed here
     assert repair_unfinished_publication(run.warehouse) == (
-        "the previous run was stopped while publishing 2025-06-30-brief-2.pdf: its record was "
+        "the previous run was stopped while publishing 2025-06-30-brief-3.pdf: its record was "
         "removed and the brief before it stays the latest")
-    assert run.recorded() == [str(first)] and not staged.staged.exists()
+    assert run.recorded() == [str(first), str(second)] and not staged.staged.exists()
     assert repair_unfinished_publication(run.warehouse) is None  # a finished one is left alone
