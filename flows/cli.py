@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -53,12 +53,9 @@ def run(
     """Run the pipeline once (load, transform, checks, render) and print the PDF's path."""
     from datetime import date
 
+    from flows.brief_kind import AsOfError, brief_kind
     from flows.disk import DiskFull
-    from flows.pipeline import barometer_brief  # Prefect is slow to import; keep --help fast.
     from flows.prefect_server import PrefectServerError
-    from flows.progress import one_line_errors, run_progress
-    from flows.render import AsOfError, brief_kind
-    from flows.run_api import run_api
     from flows.run_lock import RunLocked, run_lock
     from flows.warehouse_db import WarehouseLocked
 
@@ -72,10 +69,10 @@ def run(
     warehouse_path = (warehouse or settings.warehouse_path).resolve()
     known = (RunLocked, DiskFull, WarehouseLocked, PrefectServerError)
     try:
-        # The lock first: a second run touches nothing, not even a Prefect server.
-        with run_lock(warehouse_path, wait), run_api(settings.prefect_port), \
-                one_line_errors(known), run_progress():
-            pdf = barometer_brief(
+        # The lock first: a second run touches nothing, not even Prefect (slow to import).
+        with run_lock(warehouse_path, wait):
+            pdf = _run_flow(
+                settings.prefect_port, known,
                 warehouse_path=warehouse_path,
                 out_dir=(out or settings.briefs_dir).resolve(),
                 seeds_dir=settings.seeds_dir.resolve(),
@@ -91,6 +88,17 @@ def run(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(EXIT_BUSY if isinstance(exc, RunLocked) else 1) from None
     typer.echo(str(pdf))
+
+
+def _run_flow(prefect_port: int, known: tuple[type[BaseException], ...], **params: Any) -> Path:
+    """Run the flow once against run_api's Prefect server, with a progress line on a terminal
+    and the known one-line errors printed without their tracebacks."""
+    from flows.pipeline import barometer_brief
+    from flows.progress import one_line_errors, run_progress
+    from flows.run_api import run_api
+
+    with run_api(prefect_port), one_line_errors(known), run_progress():
+        return barometer_brief(**params)
 
 
 @app.command()

@@ -9,8 +9,8 @@ from uuid import uuid4
 from prefect import flow, get_run_logger
 from prefect.states import Failed, State
 
+from flows.brief_kind import brief_kind
 from flows.heal import claim_run
-from flows.render import brief_kind
 from flows.run_lock import RunLocked, run_lock
 from flows.tasks import (
     checks_task,

@@ -104,20 +104,6 @@ def _partial(target: Path) -> Path:
 AS_OF_DIR = "as-of"  # back-dated briefs (barometer run --as-of DATE before today) go here
 
 
-class AsOfError(ValueError):
-    """An as-of date the pipeline cannot honour (one in the future)."""
-
-
-def brief_kind(as_of: date, today: date) -> str:
-    """'regular' for a brief of its own day, 'as-of' for a back-dated one; a future date is
-    refused: nobody knows yet what will be published by then."""
-    if as_of > today:
-        raise AsOfError(
-            f"--as-of {as_of.isoformat()} is in the future (today is {today.isoformat()}): a "
-            "brief can only say what is known by today; leave --as-of out for today's brief")
-    return "regular" if as_of == today else "as-of"
-
-
 def next_brief_path(out_dir: Path, as_of: date) -> Path:
     """`<date>-brief.pdf`, or `<date>-brief-2.pdf`, -3, … when that day already has a brief."""
     target = out_dir / f"{as_of.isoformat()}-brief.pdf"
