@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+
 from flows import sqlrunner
 from flows.disk import disk_full_names
 from flows.load import record_brief
@@ -58,7 +60,10 @@ def repair_unfinished_publication(warehouse_path: Path) -> str | None:
     if not warehouse_path.exists():
         return None
     with connect(warehouse_path) as con:
-        newest = sqlrunner.fetch_dicts(con, "load/newest_brief_pdf")
+        try:
+            newest = sqlrunner.fetch_dicts(con, "load/newest_brief_pdf")
+        except duckdb.CatalogException:  # a run killed before it made the schema: no brief
+            return None
         if not newest:
             return None
         pdf = Path(newest[0]["pdf_path"])

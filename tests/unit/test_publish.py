@@ -102,3 +102,11 @@ def test_a_full_disk_publishes_nothing_and_says_which_file_and_a_killed_one_is_u
         "removed and the brief before it stays the latest")
     assert run.recorded() == [str(first), str(second)] and not staged.staged.exists()
     assert repair_unfinished_publication(run.warehouse) is None  # a finished one is left alone
+
+
+def test_a_warehouse_a_killed_run_left_without_its_schema_needs_no_repair(
+        tmp_path: Path) -> None:
+    empty = tmp_path / "w.duckdb"
+    duckdb.connect(str(empty)).close()  # a run killed right after it opened the file
+    assert repair_unfinished_publication(empty) is None
+    assert repair_unfinished_publication(tmp_path / "none.duckdb") is None
