@@ -7,6 +7,7 @@ import hashlib
 import itertools
 import json
 import os
+import re
 import stat
 import unicodedata
 from dataclasses import dataclass
@@ -146,6 +147,9 @@ def json_depth(raw: bytes) -> int:
     return max(itertools.accumulate(steps), default=0)
 
 
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
 class _BareConstant(ValueError):
     """JSON's non-standard NaN, Infinity or -Infinity, which Python's decoder accepts."""
 
@@ -190,7 +194,8 @@ def parse_release_json(raw: bytes, source: Path | str) -> Release:
     except _BareConstant as exc:
         raise ReleaseError(source, f"it holds the bare constant {exc}, which is not a number; "
                            "write the figure as digits or leave it null") from None
-    odd = _unpaired_surrogate(data)
+    # A surrogate can only come from a \ud800-\udfff escape: walk the strings only then.
+    odd = _unpaired_surrogate(data) if _SURROGATE_ESCAPE.search(raw) else None
     if odd is not None:
         raise ReleaseError(source, f"the string {odd!r} holds an unpaired surrogate escape "
                            "(\\ud800-\\udfff), which is not text; fix the escape")

@@ -37,6 +37,13 @@ def _shown(number: Decimal) -> str:
     return text if len(text) <= 30 else f"{number:.6E}"
 
 
+def _within(number: Decimal, limit: Decimal) -> bool:
+    """Whether number_problem would find nothing (checked without wording anything)."""
+    exponent = number.as_tuple().exponent
+    return (number.is_finite() and number.copy_abs() < limit
+            and isinstance(exponent, int) and exponent >= -MAX_FRACTION_DIGITS)
+
+
 def number_problem(number: Decimal, what: str, limit: Decimal = MAX_ABS_VALUE) -> str | None:
     """Why a number cannot be stored (not finite, `limit` or more, too many decimals), or None;
     `what` names it ("value 1E+309 of china.cbec.trade_value")."""
@@ -56,8 +63,8 @@ def _bounded_by(limit: Decimal) -> Callable[[Decimal | None, ValidationInfo], De
     """A validator of a value or change: refused when the warehouse cannot hold it."""
 
     def bounded(number: Decimal | None, info: ValidationInfo) -> Decimal | None:
-        if number is None:
-            return None
+        if number is None or _within(number, limit):  # the usual case: no reason to word
+            return number
         metric = info.data.get("metric_id") or "?"
         problem = number_problem(number, f"{info.field_name} {_shown(number)} of {metric}",
                                  limit)
