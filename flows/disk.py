@@ -1,5 +1,8 @@
-"""A full disk as one line that names the file: `No space left on device` alone says neither
-where nor what to do, and DuckDB words it differently again (often as a failed CHECKPOINT)."""
+"""Writing files a reader must never see half-written, and a full disk as one line.
+
+Such a file is written under a hidden name beside its place, then renamed into it. A full disk
+names the file: `No space left on device` alone says neither where nor what to do, and DuckDB
+words it differently again (often as a failed CHECKPOINT)."""
 
 from __future__ import annotations
 
@@ -20,6 +23,11 @@ class DiskFull(OSError):
 
     def __str__(self) -> str:
         return str(self.strerror)  # the sentence alone, without OSError's "[Errno 28]"
+
+
+def partial_path(target: Path) -> Path:
+    """Where a file is written before it is renamed to target: hidden, beside it."""
+    return target.with_name(f".{target.name}.partial")
 
 
 def _free_space(path: Path) -> str:

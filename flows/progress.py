@@ -76,10 +76,13 @@ def _writes_to_terminal(handler: logging.Handler) -> bool:
         return False
 
 
-def _console_handlers() -> list[tuple[logging.Logger, logging.Handler]]:
-    """The handlers that print log records on the terminal, with the logger each is on."""
+def _console_handlers(terminal_only: bool = True) -> list[tuple[logging.Logger, logging.Handler]]:
+    """The handlers that print log records on the console, with the logger each is on: those on
+    a terminal, or (terminal_only False) every stream handler, a pipe's or a file's too."""
     return [(logger, handler) for logger in map(logging.getLogger, CONSOLE_LOGGERS)
-            for handler in logger.handlers if _writes_to_terminal(handler)]
+            for handler in logger.handlers
+            if (_writes_to_terminal(handler) if terminal_only
+                else isinstance(handler, logging.StreamHandler))]
 
 
 @contextmanager
@@ -130,7 +133,7 @@ class _OneLine(logging.Filter):
 def one_line_errors(kinds: tuple[type[BaseException], ...]) -> Iterator[None]:
     """On the terminal, log errors of these kinds as their one line, without the traceback (the
     Prefect API's copy of the log keeps it)."""
-    handlers = [handler for _, handler in _console_handlers_any()]
+    handlers = [handler for _, handler in _console_handlers(terminal_only=False)]
     quiet = _OneLine(kinds)
     for handler in handlers:
         handler.addFilter(quiet)
@@ -140,8 +143,3 @@ def one_line_errors(kinds: tuple[type[BaseException], ...]) -> Iterator[None]:
         for handler in handlers:
             handler.removeFilter(quiet)
 
-
-def _console_handlers_any() -> list[tuple[logging.Logger, logging.Handler]]:
-    """Every stream handler on the console loggers, on a terminal or not (a pipe, a file)."""
-    return [(logger, handler) for logger in map(logging.getLogger, CONSOLE_LOGGERS)
-            for handler in logger.handlers if isinstance(handler, logging.StreamHandler)]

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from flows import sqlrunner
-from flows.disk import disk_full_names
+from flows.disk import disk_full_names, partial_path
 from flows.load import record_brief
 from flows.render import StagedBrief
 from flows.snapshot import commit_snapshot, stage_snapshot
@@ -67,7 +67,7 @@ def repair_unfinished_publication(warehouse_path: Path) -> str | None:
         if not newest:
             return None
         pdf = Path(newest[0]["pdf_path"])
-        staged = StagedBrief(pdf.with_name(f".{pdf.name}.partial"), pdf, None)
+        staged = StagedBrief(partial_path(pdf), pdf, None)
         if pdf.exists() or not staged.staged.exists():
             return None
         sqlrunner.execute(con, "load/delete_brief", [str(pdf)])

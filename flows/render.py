@@ -15,7 +15,7 @@ from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher
 
 from flows.brief_data import BriefData
-from flows.disk import disk_full_names
+from flows.disk import disk_full_names, partial_path
 from flows.paths import LATEST_NAME, TEMPLATES_DIR
 
 
@@ -87,18 +87,13 @@ def write_pdf(html: str, target: Path, created: datetime,
               fetcher: TemplatesOnlyFetcher | None = None) -> Path:
     """Write the PDF atomically: render beside the target, then rename it into place.
     attachments: file name in the PDF -> (file to attach, description)."""
-    partial = _partial(target)
+    partial = partial_path(target)
     try:
         _render_pdf(html, partial, created, attachments, fetcher)
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
     return target
-
-
-def _partial(target: Path) -> Path:
-    """Where a file is written before it is renamed to target: hidden, beside it."""
-    return target.with_name(f".{target.name}.partial")
 
 
 AS_OF_DIR = "as-of"  # back-dated briefs (barometer run --as-of DATE before today) go here
@@ -127,7 +122,7 @@ class StagedBrief:
         needed (renames and a hard link), so this cannot fail for a full disk."""
         os.replace(self.staged, self.target)
         if self.latest is not None:
-            link = _partial(self.latest)
+            link = partial_path(self.latest)
             link.unlink(missing_ok=True)
             try:
                 os.link(self.target, link)
@@ -150,7 +145,7 @@ def stage_brief(data: BriefData, out_dir: Path, author: str) -> StagedBrief:
     html = render_html(data, author)
     folder = out_dir / AS_OF_DIR if data.kind == "as-of" else out_dir
     target = next_brief_path(folder, data.as_of)
-    staged = StagedBrief(_partial(target), target,
+    staged = StagedBrief(partial_path(target), target,
                          out_dir / LATEST_NAME if data.kind == "regular" else None)
     try:
         _render_pdf(html, staged.staged, data.generated_at.astimezone(UTC), data.attachments)

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from flows import sqlrunner
-from flows.disk import disk_full_names
+from flows.disk import disk_full_names, partial_path
 from flows.warehouse_db import connect
 
 # The storage format of the snapshot (sql/load/snapshot_attach_target.sql): readable by DuckDB
@@ -20,15 +20,11 @@ from flows.warehouse_db import connect
 SNAPSHOT_STORAGE_VERSION = "v1.0.0"
 
 
-def _partial(snapshot_path: Path) -> Path:
-    return snapshot_path.with_name(f".{snapshot_path.name}.partial")
-
-
 def stage_snapshot(db_path: Path, snapshot_path: Path) -> Path:
     """Copy the warehouse to a hidden file beside the snapshot; return it. A full disk is a
     DiskFull error naming the copy, and nothing of it is left behind."""
     snapshot_path.parent.mkdir(parents=True, exist_ok=True)
-    partial = _partial(snapshot_path)
+    partial = partial_path(snapshot_path)
     wal = partial.with_name(partial.name + ".wal")
     for leftover in (partial, wal):
         leftover.unlink(missing_ok=True)  # from a run killed while copying
