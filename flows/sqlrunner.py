@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -12,6 +15,19 @@ import duckdb
 from flows.paths import SQL_DIR
 
 LAYERS: tuple[str, ...] = ("schema", "staging", "marts", "views", "checks")
+# The layers a build runs after working out what changed (the schema layer comes first).
+BUILD_LAYERS = ("staging", "marts", "views", "checks")
+_MATERIALISED = re.compile(
+    r"^-- Materialised: marts\.([a-z_]+), rows replaced by ([a-z_]+)$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Build:
+    """What one build did: the files it ran and whether it rebuilt every metric."""
+
+    files: list[str]
+    kind: str  # full, incremental, unchanged (nothing to recompute) or none (schema only)
+    metrics_rebuilt: int
 
 
 def layer_files(layer: str) -> list[Path]:
@@ -24,27 +40,83 @@ def _text(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def apply_layers(con: duckdb.DuckDBPyConnection, layers: Iterable[str] = LAYERS) -> list[str]:
+def materialised(path: Path) -> tuple[str, str] | None:
+    """The mart a model file materialises and the metric column its rows are replaced by."""
+    found = _MATERIALISED.search(_text(path))
+    return (found.group(1), found.group(2)) if found else None
+
+
+def sql_hash() -> str:
+    """SHA-256 of every file under sql/: a change to any of them rebuilds every mart."""
+    digest = hashlib.sha256()
+    for path in sorted(SQL_DIR.rglob("*.sql")):
+        digest.update(path.relative_to(SQL_DIR).as_posix().encode())
+        digest.update(_text(path).encode())
+    return digest.hexdigest()
+
+
+def _build_key(con: duckdb.DuckDBPyConnection) -> str:
+    reference = con.execute(statement("build/reference_state")).fetchone()[0]
+    return hashlib.sha256(f"{sql_hash()}|{reference}".encode()).hexdigest()
+
+
+def _open_build(con: duckdb.DuckDBPyConnection, full: bool) -> tuple[str, str, int]:
+    """Drop the marts when the SQL or reference data changed (or when asked), then work out
+    which metrics this build recomputes; return the build key, kind and how many metrics."""
+    key = _build_key(con)
+    stored = con.execute(statement("build/stored_build_key")).fetchone()
+    kind = "full" if full or stored is None or stored[0] != key else "incremental"
+    if kind == "full":
+        con.execute(statement("build/drop_marts"))
+        con.execute(_text(SQL_DIR / "schema" / "120_marts.sql"))
+    con.execute(statement("build/scope"))
+    return key, kind, con.execute(statement("build/scope_size")).fetchone()[0]
+
+
+def _materialise(con: duckdb.DuckDBPyConnection, mart: str, key: str, in_scope: int) -> None:
+    """Replace the rows of the metrics in scope in marts.<mart> with the model's rows."""
+    for name in ("build/create_mart",) + (("build/materialise",) if in_scope else ()):
+        con.execute(statement(name).replace("{mart}", mart).replace("{key}", key))
+
+
+def apply_layers(con: duckdb.DuckDBPyConnection, layers: Iterable[str] = LAYERS,
+                 full: bool = False) -> Build:
     """Run every file of the given layers, in order, in one transaction (the marts tables and
-    the state they were built from change together, or not at all); return the files run."""
+    the state they were built from change together, or not at all). Marts are rebuilt only for
+    the metrics whose claims changed since the last build, unless the SQL or the reference data
+    changed, or full is asked: then every mart is rebuilt. When nothing changed, the layers
+    after the schema are left as they are."""
     ran: list[str] = []
+    build: tuple[str, str, int] | None = None
     con.execute("begin transaction")
     try:
         for layer in layers:
+            if layer in BUILD_LAYERS and build is None:
+                build = _open_build(con, full)
+            if build is not None and build[1:] == ("incremental", 0):
+                continue
             for path in layer_files(layer):
                 try:
                     con.execute(_text(path))
+                    mart = materialised(path)
+                    if mart and build is not None:
+                        _materialise(con, *mart, in_scope=build[2])
                 except duckdb.Error as exc:
                     raise RuntimeError(
                         f"sql/{layer}/{path.name} failed: {exc}. Fix the SQL file and run "
                         "again; nothing of this build was kept, and a rerun is safe."
                     ) from exc
                 ran.append(f"{layer}/{path.name}")
+        if build is not None and build[1:] != ("incremental", 0):
+            con.execute(statement("build/record_build"))
+            con.execute(statement("build/record_build_key"), list(build))
     except BaseException:
         con.execute("rollback")
         raise
     con.execute("commit")
-    return ran
+    if build is None:
+        return Build(ran, "none", 0)
+    return Build(ran, "unchanged" if build[1:] == ("incremental", 0) else build[1], build[2])
 
 
 def statement(name: str) -> str:

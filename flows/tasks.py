@@ -99,9 +99,10 @@ def collect_task(warehouse_path: Path, raw_dir: Path, source: Source, run_id: st
 @task(name="transform")
 def transform_task(warehouse_path: Path) -> int:
     """Build staging, marts, views and checks in SQL; return how many files ran."""
-    ran = build_warehouse(warehouse_path)
-    get_run_logger().info("built %d SQL objects", len(ran))
-    return len(ran)
+    build = build_warehouse(warehouse_path)
+    get_run_logger().info("built %d SQL files (%s build, %d metric(s) recomputed)",
+                          len(build.files), build.kind, build.metrics_rebuilt)
+    return len(build.files)
 
 
 @task(name="checks")

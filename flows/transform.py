@@ -14,10 +14,11 @@ class BlockingCheckError(RuntimeError):
     """A blocking check found figures that break the model's rules."""
 
 
-def build_warehouse(db_path: Path) -> list[str]:
-    """Create or replace every derived object (idempotent); return the files run."""
+def build_warehouse(db_path: Path, full: bool = False) -> sqlrunner.Build:
+    """Create or replace every derived object (idempotent), rebuilding the marts of the metrics
+    whose claims changed (every metric when the SQL changed, or when full is asked)."""
     with connect(db_path) as con:
-        return sqlrunner.apply_layers(con)
+        return sqlrunner.apply_layers(con, full=full)
 
 
 def run_checks(db_path: Path, as_of: date) -> list[dict[str, Any]]:

@@ -62,22 +62,20 @@ class Warehouse:
     def __init__(self, path: Path, scratch: Path):
         self._path = path
         self.scratch = scratch
-        self.stale = False  # data loaded since the SQL layers were last built
 
     @property
     def path(self) -> Path:
-        """The DuckDB file, its SQL layers built over everything loaded so far: as a run builds
-        them once after loading, several releases added in a row cost one build, not one
-        each."""
+        """The DuckDB file, its marts built over everything stored so far, as a run builds them
+        after loading: several releases added in a row cost one build, not one each, and a
+        build with nothing new recomputes nothing (sqlrunner.apply_layers)."""
         self.rebuild_if_stale()
         return self._path
 
-    def rebuild_if_stale(self) -> None:
-        """Build the SQL layers (marts, views, checks) if data was loaded since the last build."""
-        if self.stale:
-            self.stale = False
-            with duckdb.connect(str(self._path)) as con:
-                sqlrunner.apply_layers(con)
+    def rebuild_if_stale(self) -> sqlrunner.Build:
+        """Build the SQL layers (marts, views, checks) over whatever changed since the last
+        build, rows written past the loader included."""
+        with duckdb.connect(str(self._path)) as con:
+            return sqlrunner.apply_layers(con)
 
     def add(self, payload: dict[str, Any]) -> bool:
         """Write a release file and load it as the loader does; the SQL layers are rebuilt
@@ -86,9 +84,7 @@ class Warehouse:
         file.write_text(json.dumps(payload), encoding="utf-8")
         parsed = read_release(file)
         with duckdb.connect(str(self._path)) as con:
-            is_new = load_release(con, parsed)
-        self.stale = True
-        return is_new
+            return load_release(con, parsed)
 
     def rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
         """Run an ad-hoc query (test code only) and return dicts."""

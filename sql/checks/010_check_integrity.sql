@@ -1,12 +1,12 @@
--- Builds: check_integrity_as_of(as_of_on), stored figures that break the model's rules:
+-- Builds: build_check_integrity (temp view), stored figures that break the model's rules:
 -- unknown metric or source, a unit other than the metric's, a negative value, a share
 -- outside 0..1, a fall of 100% or more. Blocking: any row here fails the run.
--- Grain: one row per offending figure and rule. Inputs: vintages_as_of, core.metrics,
--- core.publishers.
-create or replace macro check_integrity_as_of(as_of_on, from_marts := false) as table
+-- Grain: one row per offending figure and rule, known from its release's publication on.
+-- Inputs: marts.vintages, core.metrics, core.publishers. Read through check_findings.
+create or replace temp view build_check_integrity as
 with
 
-figures as (select * from vintages_for(as_of_on, from_marts)),
+figures as (select * from marts.vintages where metric_id in (select metric_id from build_scope)),
 
 metrics as (select metric_id, unit as metric_unit from core.metrics),
 
@@ -38,12 +38,12 @@ final as (
         period_label,
         release_id,
         problem || ' (release ' || release_id || ', figure ' || cast(seq as varchar)
-            || '); correct the release and load it again' as message
+            || '); correct the release and load it again' as message,
+        known_from,
+        -- a stored figure stays stored: the finding stands from then on
+        date 'infinity' as known_until
     from offences
     where problem is not null
 )
 
 select * from final;
-
-comment on macro table check_integrity_as_of is
-    'Blocking check: figures that break the model''s rules (unknown metric or source, wrong unit, negative value, share above 1, change at or below -100%). Zero rows means it holds.';

@@ -1,12 +1,16 @@
--- Builds: check_cross_claims_as_of(as_of_on), cross-claim comparisons that do not agree:
+-- Builds: build_check_cross_claims (temp view), cross-claim comparisons that do not agree:
 -- a warning when claims on the same period contradict each other, a note when they concern
 -- different periods or two releases qualify one figure differently.
--- Grain: one row per disagreeing comparison. Inputs: cross_checks_as_of.
-create or replace macro check_cross_claims_as_of(as_of_on, from_marts := false) as table
+-- Grain: one row per disagreeing comparison per span. Inputs: marts.cross_checks. Read
+-- through check_findings.
+create or replace temp view build_check_cross_claims as
 with
 
-checks as (select * from cross_checks_for(as_of_on, from_marts) where verdict <> 'consistent'
-    and verdict <> 'compatible (different periods)'),
+checks as (
+    select * from marts.cross_checks
+    where verdict not in ('consistent', 'compatible (different periods)')
+        and metric_id in (select metric_id from build_scope)
+),
 
 final as (
     select
@@ -21,11 +25,10 @@ final as (
             metric_name, period_label, claim_label, claim_comparator, claim_value, unit,
             period_label, other_label, other_comparator, other_value, other_period_label,
             verdict, claim_lo, claim_hi, other_lo, other_hi
-        ) as message
+        ) as message,
+        known_from,
+        known_until
     from checks
 )
 
 select * from final;
-
-comment on macro table check_cross_claims_as_of is
-    'Cross-claim comparisons whose verdict is not consistent (warning when same-period claims contradict, info otherwise). Zero rows means every comparison holds.';

@@ -1,7 +1,8 @@
--- Builds: check_underivable_as_of(as_of_on), derivations whose input bounds point opposite
+-- Builds: build_check_underivable (temp view), derivations whose input bounds point opposite
 -- ways, so that nothing can be said about the result (it is left out of figures).
--- Grain: one row per metric per period per derivation. Inputs: derived_as_of.
-create or replace macro check_underivable_as_of(as_of_on, from_marts := false) as table
+-- Grain: one row per metric per period per derivation per span. Inputs: marts.derived. Read
+-- through check_findings.
+create or replace temp view build_check_underivable as
 select
     'underivable' as check_id,
     'info' as severity,
@@ -10,9 +11,8 @@ select
     source_release_ids[1] as release_id,
     metric_name || ', ' || period_label || ': ' || derivation || ' from ' || inputs
         || ' gives no bound: the bounds of its inputs pull the result in opposite directions'
-        as message
-from derived_for(as_of_on, from_marts)
-where value is null;
-
-comment on macro table check_underivable_as_of is
-    'Derivations whose inputs are bounds in opposite directions, so no figure can be derived. Zero rows means every derivation gave a figure.';
+        as message,
+    known_from,
+    known_until
+from marts.derived
+where value is null and metric_id in (select metric_id from build_scope);

@@ -1,9 +1,16 @@
 -- Builds: figure_vintages (view), every figure as each release reported it, known today.
--- Grain: one row per figure per release. Inputs: vintages_as_of, core.publishers.
+-- Grain: one row per figure per release. Inputs: marts.vintages, core.publishers.
 create or replace view figure_vintages as
 with
 
-vintages as (select * from vintages_as_of(current_date)),
+vintages as (
+    select
+        *,
+        count(*) over (partition by metric_id, period_kind, period_start, period_end)
+            as vintage_count,
+        known_until = date 'infinity' as is_latest
+    from marts.vintages
+),
 
 publishers as (select publisher_id, name from core.publishers),
 

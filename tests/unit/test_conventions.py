@@ -11,7 +11,8 @@ from flows.paths import ROOT, SQL_DIR
 from flows.sqlrunner import LAYERS, layer_files
 
 LAYER_FILES = [p for layer in LAYERS for p in layer_files(layer)]
-NAMED_FILES = sorted([*SQL_DIR.glob("queries/*.sql"), *SQL_DIR.glob("load/*.sql")])
+NAMED_FILES = sorted([*SQL_DIR.glob("queries/*.sql"), *SQL_DIR.glob("load/*.sql"),
+                      *SQL_DIR.glob("build/*.sql")])
 CREATED = re.compile(
     r"create or replace (view|macro)\s+([a-z_][a-z0-9_]*)", re.IGNORECASE)
 
@@ -27,7 +28,7 @@ def _test_sources() -> str:
 
 def test_sql_folder_holds_only_known_folders() -> None:
     folders = {p.name for p in SQL_DIR.iterdir() if p.is_dir()}
-    assert folders == {*LAYERS, "queries", "load"}
+    assert folders == {*LAYERS, "queries", "load", "build"}
     assert not list(SQL_DIR.glob("*.sql"))
 
 
@@ -51,6 +52,27 @@ def test_named_statement_is_used_by_code(path: Path) -> None:
     assert path.read_text(encoding="utf-8").startswith("-- "), "open with a comment"
     assert name in _python_sources() or f'"{path.stem}"' in _python_sources(), \
         f"sql/{name}.sql is not run by any module in flows/"
+
+
+@pytest.mark.parametrize("path", [p for p in LAYER_FILES if p.parent.name in ("marts", "checks")],
+                         ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_a_model_is_a_plain_query_materialised_by_one_line(path: Path) -> None:
+    """A mart's model is a temp view build_<mart>, materialised by the build as marts.<mart>
+    (sql/build/materialise.sql): no cache scaffold, no macro computing it a second way."""
+    text = path.read_text(encoding="utf-8")
+    model = re.search(r"create or replace temp view build_([a-z_]+) as", text)
+    line = re.search(r"^-- Materialised: marts\.([a-z_]+), rows replaced by [a-z_]+$", text,
+                     re.MULTILINE)
+    if model and model.group(1) in {"check_integrity", "check_cross_claims",
+                                    "check_underivable"}:
+        assert line is None, "a check's rows are materialised through check_findings"
+    elif model:
+        assert line and line.group(1) == model.group(1), "say how it is materialised"
+    if model:  # a model is a query, nothing else
+        assert "create or replace macro" not in text and "create table" not in text
+    for scaffold in ("_computed", "_for(", "marts_guard", "marts_current", "as_of_or_never",
+                     "warehouse_state"):
+        assert scaffold not in text, f"{scaffold}: the cache scaffold of old"
 
 
 def test_every_analyst_object_is_exercised_by_a_test() -> None:

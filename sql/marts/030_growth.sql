@@ -1,17 +1,50 @@
--- Builds: growth_as_of(as_of_on), reported and computed year-on-year change and the implied
--- prior-period level, each with the comparator that applies to it.
--- Grain: one row per metric per period that has a value or a reported change.
--- Inputs: reported_as_of. Bounds: see sql/staging/010_bound_macros.sql.
-create or replace macro growth_computed(as_of_on, from_marts) as table
+-- Builds: marts.growth, reported and computed year-on-year change and the implied prior-period
+-- level, each with the comparator that applies to it, for each span of time in which the
+-- figure and the prior year's level it is compared with stayed the same.
+-- Grain: one row per metric per period that has a value or a reported change, per span.
+-- Inputs: marts.reported. Bounds: see sql/staging/010_bound_macros.sql.
+-- A row is known while both inputs it was computed from are: the intersection of their
+-- real-time periods (the prior level may also be missing for part of the row's period).
+-- Materialised: marts.growth, rows replaced by metric_id
+create or replace temp view build_growth as
 with
 
-reported as (select * from reported_for(as_of_on, from_marts)),
+reported as (select * from marts.reported where metric_id in (select metric_id from build_scope)),
 
 levels as (select * from reported where value is not null),
 
+periods as (select distinct metric_id, period_kind, period_start, period_end from reported),
+
+-- The days on which a figure or the prior year's level beside it can change.
+moments as (
+    select metric_id, period_kind, period_start, period_end, known_from as moment
+    from reported
+    union
+    select f.metric_id, f.period_kind, f.period_start, f.period_end,
+        unnest([prior.known_from, prior.known_until]) as moment
+    from periods as f
+    inner join levels as prior
+        on prior.metric_id = f.metric_id
+        and prior.period_kind = f.period_kind
+        and prior.period_start = prior_year_start(f.period_start)
+        and prior.period_end = prior_year_end(f.period_end)
+),
+
+spans as (
+    select
+        *,
+        coalesce(lead(moment) over (
+            partition by metric_id, period_kind, period_start, period_end order by moment
+        ), date 'infinity') as moment_until
+    from moments
+    where moment < date 'infinity'
+),
+
 joined as (
     select
-        cur.*,
+        cur.* exclude (known_from, known_until),
+        s.moment as known_from,
+        s.moment_until as known_until,
         prior.period_label as prior_period_label,
         prior.value as prior_value,
         prior.comparator as prior_comparator,
@@ -22,12 +55,17 @@ joined as (
             as computed_direction,
         dir_combine(cmp_direction(cur.comparator), -cmp_direction(cur.yoy_comparator))
             as implied_direction
-    from reported as cur
+    from spans as s
+    inner join reported as cur
+        on cur.metric_id = s.metric_id and cur.period_kind = s.period_kind
+        and cur.period_start = s.period_start and cur.period_end = s.period_end
+        and valid_at(s.moment, cur.known_from, cur.known_until)
     left join levels as prior
-        on prior.metric_id = cur.metric_id
-        and prior.period_kind = cur.period_kind
-        and prior.period_start = prior_year_start(cur.period_start)
-        and prior.period_end = prior_year_end(cur.period_end)
+        on prior.metric_id = s.metric_id
+        and prior.period_kind = s.period_kind
+        and prior.period_start = prior_year_start(s.period_start)
+        and prior.period_end = prior_year_end(s.period_end)
+        and valid_at(s.moment, prior.known_from, prior.known_until)
 ),
 
 computed as (
@@ -103,35 +141,11 @@ final as (
         case when implied_prior_value is not null then implied_prior_hi end as implied_prior_hi,
         release_id,
         reported_by,
-        prior_release_id
+        prior_release_id,
+        known_from,
+        known_until
     from computed
     where value is not null or yoy_pct is not null
 )
 
 select * from final;
-
-comment on macro table growth_computed is
-    'What growth_as_of returns, computed from the stored claims (from_marts: from the marts tables this build already made).';
-
--- The build materialises it as known with every loaded release, from the marts built before it.
-create or replace table marts.growth as select * from growth_computed(date '9999-12-31', true);
-
--- What a computation downstream reads: the table during a build (from_marts), else computed.
-create or replace macro growth_for(as_of_on, from_marts) as table
-select * from marts.growth where from_marts
-union all by name
-select * from growth_computed(as_of_on, from_marts) where not from_marts;
-
-comment on macro table growth_for is
-    'Internal: marts.growth when from_marts (a build), else growth_computed(as_of_on).';
-
--- The table answers while it is current for the date asked (sql/staging/040_marts_state.sql);
--- otherwise the computed branch runs on as_of_on, and on no release at all when the table answers.
-create or replace macro growth_as_of(as_of_on) as table
-with marts_guard as materialized (select as_of_or_never(as_of_on) as computed_on)
-select * from marts.growth where marts_current(as_of_on)
-union all by name
-select * from growth_computed((select computed_on from marts_guard), false);
-
-comment on macro table growth_as_of is
-    'Per metric and period as known on the date given: the reported year-on-year change, the change computed from the two levels, their difference, and the prior-period level implied by the reported change, each with its comparator.';

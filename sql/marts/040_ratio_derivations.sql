@@ -1,45 +1,71 @@
--- Builds: ratio_derivations_as_of(as_of_on), the third term of share = numerator ÷ denominator
--- wherever two of the three are reported for the same period and the third is not.
--- Grain: one row per derived metric per period. Inputs: core.ratio_definitions, reported_as_of.
-create or replace macro ratio_derivations_computed(as_of_on, from_marts) as table
+-- Builds: marts.ratio_derivations, the third term of share = numerator ÷ denominator wherever
+-- two of the three are reported for the same period and the third is not, for each span of
+-- time in which those three reported terms stayed the same.
+-- Grain: one row per derived metric per period per span. Inputs: core.ratio_definitions,
+-- marts.reported.
+-- Materialised: marts.ratio_derivations, rows replaced by metric_id
+create or replace temp view build_ratio_derivations as
 with
 
 definitions as (select * from core.ratio_definitions),
 
-levels as (select * from reported_for(as_of_on, from_marts) where value is not null),
+levels as (
+    select * from marts.reported
+    where value is not null and metric_id in (select metric_id from build_scope)
+),
 
-periods as (
+-- Every period in which one of a ratio's three terms is reported, and the days on which one of
+-- them can change.
+moments as (
     select distinct
         d.ratio_metric_id,
         d.numerator_metric_id,
         d.denominator_metric_id,
         l.period_kind,
         l.period_start,
-        l.period_end
+        l.period_end,
+        unnest([l.known_from, l.known_until]) as moment
     from definitions as d
     inner join levels as l
         on l.metric_id in (d.ratio_metric_id, d.numerator_metric_id, d.denominator_metric_id)
 ),
 
+spans as (
+    select
+        *,
+        coalesce(lead(moment) over (
+            partition by ratio_metric_id, numerator_metric_id, denominator_metric_id,
+                period_kind, period_start, period_end
+            order by moment
+        ), date 'infinity') as moment_until
+    from moments
+    where moment < date 'infinity'
+),
+
 terms as (
     select
-        p.*,
+        p.* exclude (moment, moment_until),
+        p.moment as known_from,
+        p.moment_until as known_until,
         s.value as s_value, s.comparator as s_cmp, s.value_lo as s_lo, s.value_hi as s_hi,
         s.release_id as s_release, s.reported_by as s_by,
         n.value as n_value, n.comparator as n_cmp, n.value_lo as n_lo, n.value_hi as n_hi,
         n.release_id as n_release, n.reported_by as n_by,
         d.value as d_value, d.comparator as d_cmp, d.value_lo as d_lo, d.value_hi as d_hi,
         d.release_id as d_release, d.reported_by as d_by
-    from periods as p
+    from spans as p
     left join levels as s
         on s.metric_id = p.ratio_metric_id and s.period_kind = p.period_kind
         and s.period_start = p.period_start and s.period_end = p.period_end
+        and valid_at(p.moment, s.known_from, s.known_until)
     left join levels as n
         on n.metric_id = p.numerator_metric_id and n.period_kind = p.period_kind
         and n.period_start = p.period_start and n.period_end = p.period_end
+        and valid_at(p.moment, n.known_from, n.known_until)
     left join levels as d
         on d.metric_id = p.denominator_metric_id and d.period_kind = p.period_kind
         and d.period_start = p.period_start and d.period_end = p.period_end
+        and valid_at(p.moment, d.known_from, d.known_until)
 ),
 
 share_from_terms as (
@@ -54,7 +80,9 @@ share_from_terms as (
         'share = numerator ÷ denominator' as derivation,
         numerator_metric_id || ' ÷ ' || denominator_metric_id as inputs,
         [n_release, d_release] as source_release_ids,
-        [n_by, d_by] as source_publisher_ids
+        [n_by, d_by] as source_publisher_ids,
+        known_from,
+        known_until
     from terms
     where s_value is null and n_value is not null and d_value > 0
 ),
@@ -71,7 +99,9 @@ numerator_from_share as (
         'numerator = share × denominator' as derivation,
         ratio_metric_id || ' × ' || denominator_metric_id as inputs,
         [s_release, d_release] as source_release_ids,
-        [s_by, d_by] as source_publisher_ids
+        [s_by, d_by] as source_publisher_ids,
+        known_from,
+        known_until
     from terms
     where n_value is null and s_value is not null and d_value is not null
 ),
@@ -88,7 +118,9 @@ denominator_from_share as (
         'denominator = numerator ÷ share' as derivation,
         numerator_metric_id || ' ÷ ' || ratio_metric_id as inputs,
         [n_release, s_release] as source_release_ids,
-        [n_by, s_by] as source_publisher_ids
+        [n_by, s_by] as source_publisher_ids,
+        known_from,
+        known_until
     from terms
     where d_value is null and n_value is not null and s_value > 0
 ),
@@ -115,34 +147,10 @@ final as (
         derivation,
         inputs,
         source_release_ids,
-        source_publisher_ids
+        source_publisher_ids,
+        known_from,
+        known_until
     from unioned
 )
 
 select * from final;
-
-comment on macro table ratio_derivations_computed is
-    'What ratio_derivations_as_of returns, computed from the stored claims (from_marts: from the marts tables this build already made).';
-
--- The build materialises it as known with every loaded release, from the marts built before it.
-create or replace table marts.ratio_derivations as select * from ratio_derivations_computed(date '9999-12-31', true);
-
--- What a computation downstream reads: the table during a build (from_marts), else computed.
-create or replace macro ratio_derivations_for(as_of_on, from_marts) as table
-select * from marts.ratio_derivations where from_marts
-union all by name
-select * from ratio_derivations_computed(as_of_on, from_marts) where not from_marts;
-
-comment on macro table ratio_derivations_for is
-    'Internal: marts.ratio_derivations when from_marts (a build), else ratio_derivations_computed(as_of_on).';
-
--- The table answers while it is current for the date asked (sql/staging/040_marts_state.sql);
--- otherwise the computed branch runs on as_of_on, and on no release at all when the table answers.
-create or replace macro ratio_derivations_as_of(as_of_on) as table
-with marts_guard as materialized (select as_of_or_never(as_of_on) as computed_on)
-select * from marts.ratio_derivations where marts_current(as_of_on)
-union all by name
-select * from ratio_derivations_computed((select computed_on from marts_guard), false);
-
-comment on macro table ratio_derivations_as_of is
-    'Shares, numerators or denominators derived from the other two terms of a ratio reported for the same period, with bounds carried through (value is NULL where the bounds point opposite ways).';

@@ -1,10 +1,15 @@
--- Builds: revisions_as_of(as_of_on), every time a release changed a figure already reported:
--- a new value, qualifier or growth rate for the same metric and period.
--- Grain: one row per vintage that differs from the vintage before it. Inputs: vintages_as_of.
-create or replace macro revisions_computed(as_of_on, from_marts) as table
+-- Builds: marts.revisions, every time a release changed a figure already reported: a new value,
+-- qualifier or growth rate for the same metric and period, known from the day the revising
+-- release was published.
+-- Grain: one row per vintage that differs from the vintage before it. Inputs: marts.vintages.
+-- Materialised: marts.revisions, rows replaced by metric_id
+create or replace temp view build_revisions as
 with
 
-vintages as (select * from vintages_for(as_of_on, from_marts) where vintage_number > 1),
+vintages as (
+    select * from marts.vintages
+    where vintage_number > 1 and metric_id in (select metric_id from build_scope)
+),
 
 changed as (
     select
@@ -55,26 +60,12 @@ final as (
         is_value_revised,
         is_qualifier_revised,
         is_rate_revised,
-        vintage_number
+        vintage_number,
+        -- both vintages stay known once published: the revision is known from then on
+        known_from,
+        date 'infinity' as known_until
     from changed
     where is_value_revised or is_qualifier_revised or is_rate_revised
 )
 
 select * from final;
-
-comment on macro table revisions_computed is
-    'What revisions_as_of returns, computed from the stored claims (from_marts: from the marts tables this build already made).';
-
--- The build materialises it as known with every loaded release, from the marts built before it.
-create or replace table marts.revisions as select * from revisions_computed(date '9999-12-31', true);
-
--- The table answers while it is current for the date asked (sql/staging/040_marts_state.sql);
--- otherwise the computed branch runs on as_of_on, and on no release at all when the table answers.
-create or replace macro revisions_as_of(as_of_on) as table
-with marts_guard as materialized (select as_of_or_never(as_of_on) as computed_on)
-select * from marts.revisions where marts_current(as_of_on)
-union all by name
-select * from revisions_computed((select computed_on from marts_guard), false);
-
-comment on macro table revisions_as_of is
-    'Every revision known on the date given: a release that reported a metric and period already reported, with another value, qualifier or growth rate; old and new side by side with both releases.';

@@ -1,7 +1,7 @@
 -- Builds: figures (view), the latest figure of every metric and period, reported or derived.
--- Grain: one row per metric per period. Inputs: figures_as_of.
+-- Grain: one row per metric per period. Inputs: marts.figures (the rows known today: known_until is open).
 create or replace view figures as
-select * from figures_as_of(current_date);
+select * exclude (known_from, known_until) from marts.figures where known_until = date 'infinity';
 
 comment on view figures is
     'One row per metric and period: the latest reported vintage, or a derived figure (is_derived) where nothing was reported. value is in base units (2.63 trillion yuan = 2630000000000; a share is a fraction); comparator is =, ~ (approximately), >, >=, <, <=. Use figures_as_of(date) for what was known on a date.';

@@ -1,19 +1,47 @@
--- Builds: figures_as_of(as_of_on), what was known on a date: the latest reported vintage of every
--- metric and period, plus derived figures where nothing was reported for that metric and period.
--- Grain: one row per metric per period. Inputs: reported_as_of, derived_as_of, core.publishers,
--- core.releases.
-create or replace macro figures_computed(as_of_on, from_marts) as table
+-- Builds: marts.figures, what was known: the latest reported vintage of every metric and
+-- period, plus derived figures while nothing was reported for that metric and period, each
+-- with its real-time period.
+-- Grain: one row per metric per period per span. Inputs: marts.reported, marts.derived,
+-- core.publishers, core.releases.
+-- Materialised: marts.figures, rows replaced by metric_id
+create or replace temp view build_figures as
 with
 
-reported as (select * from reported_for(as_of_on, from_marts)),
+reported as (select * from marts.reported where metric_id in (select metric_id from build_scope)),
 
 derived as (
-    select * from derived_for(as_of_on, from_marts) where derivation_rank = 1 and value is not null
+    select * from marts.derived
+    where derivation_rank = 1 and value is not null
+        and metric_id in (select metric_id from build_scope)
 ),
 
 publishers as (select publisher_id, name, name_zh from core.publishers),
 
 releases as (select release_id, published_on from core.releases),
+
+-- A derived figure stands only while nothing is reported for its metric and period: the days
+-- on which either side can change.
+derived_moments as (
+    select distinct metric_id, period_kind, period_start, period_end,
+        unnest([known_from, known_until]) as moment
+    from derived
+    union
+    select r.metric_id, r.period_kind, r.period_start, r.period_end, r.known_from as moment
+    from reported as r
+    semi join derived as d
+        on d.metric_id = r.metric_id and d.period_kind = r.period_kind
+        and d.period_start = r.period_start and d.period_end = r.period_end
+),
+
+derived_spans as (
+    select
+        *,
+        coalesce(lead(moment) over (
+            partition by metric_id, period_kind, period_start, period_end order by moment
+        ), date 'infinity') as moment_until
+    from derived_moments
+    where moment < date 'infinity'
+),
 
 reported_figures as (
     select
@@ -48,7 +76,9 @@ reported_figures as (
         r.vintage_count,
         r.value_lo,
         r.value_hi,
-        r.note
+        r.note,
+        r.known_from,
+        r.known_until
     from reported as r
     left join publishers as p on p.publisher_id = r.reported_by
 ),
@@ -93,12 +123,19 @@ derived_figures as (
         cast(0 as bigint) as vintage_count,
         d.value_lo,
         d.value_hi,
-        cast(null as varchar) as note
-    from derived as d
+        cast(null as varchar) as note,
+        s.moment as known_from,
+        s.moment_until as known_until
+    from derived_spans as s
+    inner join derived as d
+        on d.metric_id = s.metric_id and d.period_kind = s.period_kind
+        and d.period_start = s.period_start and d.period_end = s.period_end
+        and valid_at(s.moment, d.known_from, d.known_until)
     where not exists (
         select 1 from reported as r
-        where r.metric_id = d.metric_id and r.period_kind = d.period_kind
-            and r.period_start = d.period_start and r.period_end = d.period_end
+        where r.metric_id = s.metric_id and r.period_kind = s.period_kind
+            and r.period_start = s.period_start and r.period_end = s.period_end
+            and valid_at(s.moment, r.known_from, r.known_until)
     )
 ),
 
@@ -109,29 +146,3 @@ final as (
 )
 
 select * from final;
-
-comment on macro table figures_computed is
-    'What figures_as_of returns, computed from the stored claims (from_marts: from the marts tables this build already made).';
-
--- The build materialises it as known with every loaded release, from the marts built before it.
-create or replace table marts.figures as select * from figures_computed(date '9999-12-31', true);
-
--- What a computation downstream reads: the table during a build (from_marts), else computed.
-create or replace macro figures_for(as_of_on, from_marts) as table
-select * from marts.figures where from_marts
-union all by name
-select * from figures_computed(as_of_on, from_marts) where not from_marts;
-
-comment on macro table figures_for is
-    'Internal: marts.figures when from_marts (a build), else figures_computed(as_of_on).';
-
--- The table answers while it is current for the date asked (sql/staging/040_marts_state.sql);
--- otherwise the computed branch runs on as_of_on, and on no release at all when the table answers.
-create or replace macro figures_as_of(as_of_on) as table
-with marts_guard as materialized (select as_of_or_never(as_of_on) as computed_on)
-select * from marts.figures where marts_current(as_of_on)
-union all by name
-select * from figures_computed((select computed_on from marts_guard), false);
-
-comment on macro table figures_as_of is
-    'What was known on the date given: one row per metric and period, the latest reported vintage, or a derived figure (is_derived) where nothing was reported. value is in base units; comparator is one of =, ~, >, >=, <, <=.';

@@ -1,10 +1,13 @@
 -- Builds: revisions (view), every revision of a reported figure, old beside new, known today.
--- Grain: one row per vintage that changed the one before it. Inputs: revisions_as_of,
+-- Grain: one row per vintage that changed the one before it. Inputs: marts.revisions,
 -- core.publishers.
 create or replace view revisions as
 with
 
-revisions as (select * from revisions_as_of(current_date)),
+revisions as (
+    select * exclude (known_from, known_until) from marts.revisions
+    where known_until = date 'infinity'
+),
 
 publishers as (select publisher_id, name from core.publishers),
 

@@ -1,19 +1,30 @@
--- Builds: cross_checks_as_of(as_of_on), every comparison of one claim against another:
--- a reported growth rate against the rate the two levels give, a derived figure against the
--- reported figure of the same metric (same period, else the nearest one), and vintages of one
--- figure that disagree on their qualifier. Intervals decide: see sql/staging/010_bound_macros.sql.
--- Grain: one row per comparison. Inputs: growth_as_of, derived_as_of, reported_as_of,
--- vintages_as_of.
-create or replace macro cross_checks_computed(as_of_on, from_marts) as table
+-- Builds: marts.cross_checks, every comparison of one claim against another: a reported growth
+-- rate against the rate the two levels give, a derived figure against the reported figure of
+-- the same metric (same period, else the nearest one), and vintages of one figure that disagree
+-- on their qualifier, each for the span of time in which both claims stood. Intervals decide:
+-- see sql/staging/010_bound_macros.sql.
+-- Grain: one row per comparison per span. Inputs: marts.growth, marts.derived, marts.reported,
+-- marts.vintages.
+-- Materialised: marts.cross_checks, rows replaced by metric_id
+create or replace temp view build_cross_checks as
 with
 
-growth as (select * from growth_for(as_of_on, from_marts)),
+growth as (select * from marts.growth where metric_id in (select metric_id from build_scope)),
 
-derived as (select * from derived_for(as_of_on, from_marts) where value is not null),
+derived as (
+    select * from marts.derived
+    where value is not null and metric_id in (select metric_id from build_scope)
+),
 
-reported as (select * from reported_for(as_of_on, from_marts) where value is not null),
+reported as (
+    select * from marts.reported
+    where value is not null and metric_id in (select metric_id from build_scope)
+),
 
-vintages as (select * from vintages_for(as_of_on, from_marts) where value is not null),
+vintages as (
+    select * from marts.vintages
+    where value is not null and metric_id in (select metric_id from build_scope)
+),
 
 rate_vs_levels as (
     select
@@ -37,9 +48,44 @@ rate_vs_levels as (
         reported_yoy_lo as claim_lo, reported_yoy_hi as claim_hi,
         computed_yoy_lo as other_lo, computed_yoy_hi as other_hi,
         release_id as claim_release_id,
-        prior_release_id as other_release_id
+        prior_release_id as other_release_id,
+        known_from,
+        known_until
     from growth
     where reported_yoy_pct is not null and computed_yoy_pct is not null
+),
+
+-- The reported figure nearest a derived one can change whenever the derived figure or any
+-- reported figure it may be compared with does.
+derived_moments as (
+    select distinct metric_id, period_kind, period_start, period_end, derivation,
+        unnest([known_from, known_until]) as moment
+    from derived
+    union
+    select d.metric_id, d.period_kind, d.period_start, d.period_end, d.derivation,
+        unnest([r.known_from, r.known_until]) as moment
+    from (
+        select distinct metric_id, measure, period_kind, period_start, period_end, derivation
+        from derived
+    ) as d
+    inner join reported as r
+        on r.metric_id = d.metric_id
+        and (
+            (r.period_kind = d.period_kind and r.period_start = d.period_start
+                and r.period_end = d.period_end)
+            or d.measure = 'stock'
+        )
+),
+
+derived_spans as (
+    select
+        *,
+        coalesce(lead(moment) over (
+            partition by metric_id, period_kind, period_start, period_end, derivation
+            order by moment
+        ), date 'infinity') as moment_until
+    from derived_moments
+    where moment < date 'infinity'
 ),
 
 derived_vs_reported as (
@@ -64,8 +110,15 @@ derived_vs_reported as (
         d.value_lo as claim_lo, d.value_hi as claim_hi,
         r.value_lo as other_lo, r.value_hi as other_hi,
         d.source_release_ids[1] as claim_release_id,
-        r.release_id as other_release_id
-    from derived as d
+        r.release_id as other_release_id,
+        s.moment as known_from,
+        s.moment_until as known_until
+    from derived_spans as s
+    inner join derived as d
+        on d.metric_id = s.metric_id and d.period_kind = s.period_kind
+        and d.period_start = s.period_start and d.period_end = s.period_end
+        and d.derivation = s.derivation
+        and valid_at(s.moment, d.known_from, d.known_until)
     inner join reported as r
         on r.metric_id = d.metric_id
         and (
@@ -74,9 +127,11 @@ derived_vs_reported as (
             -- a level (stock) can be compared with the nearest level reported at another date
             or d.measure = 'stock'
         )
+        and valid_at(s.moment, r.known_from, r.known_until)
     qualify row_number() over (
-        partition by d.metric_id, d.period_kind, d.period_start, d.period_end, d.derivation
-        order by abs(datediff('day', r.period_end, d.period_end)), r.period_end desc
+        partition by d.metric_id, d.period_kind, d.period_start, d.period_end, d.derivation,
+            s.moment
+        order by abs(datediff('day', r.period_end, d.period_end)), r.period_end desc, d.inputs
     ) = 1
 ),
 
@@ -102,7 +157,10 @@ qualifier_changes as (
         cur.value_lo as claim_lo, cur.value_hi as claim_hi,
         prev.value_lo as other_lo, prev.value_hi as other_hi,
         cur.release_id as claim_release_id,
-        prev.release_id as other_release_id
+        prev.release_id as other_release_id,
+        -- both vintages stay known once published: the comparison stands from then on
+        cur.known_from,
+        date 'infinity' as known_until
     from vintages as cur
     inner join vintages as prev
         on prev.metric_id = cur.metric_id and prev.period_kind = cur.period_kind
@@ -133,29 +191,3 @@ final as (
 )
 
 select * from final;
-
-comment on macro table cross_checks_computed is
-    'What cross_checks_as_of returns, computed from the stored claims (from_marts: from the marts tables this build already made).';
-
--- The build materialises it as known with every loaded release, from the marts built before it.
-create or replace table marts.cross_checks as select * from cross_checks_computed(date '9999-12-31', true);
-
--- What a computation downstream reads: the table during a build (from_marts), else computed.
-create or replace macro cross_checks_for(as_of_on, from_marts) as table
-select * from marts.cross_checks where from_marts
-union all by name
-select * from cross_checks_computed(as_of_on, from_marts) where not from_marts;
-
-comment on macro table cross_checks_for is
-    'Internal: marts.cross_checks when from_marts (a build), else cross_checks_computed(as_of_on).';
-
--- The table answers while it is current for the date asked (sql/staging/040_marts_state.sql);
--- otherwise the computed branch runs on as_of_on, and on no release at all when the table answers.
-create or replace macro cross_checks_as_of(as_of_on) as table
-with marts_guard as materialized (select as_of_or_never(as_of_on) as computed_on)
-select * from marts.cross_checks where marts_current(as_of_on)
-union all by name
-select * from cross_checks_computed((select computed_on from marts_guard), false);
-
-comment on macro table cross_checks_as_of is
-    'Every cross-claim comparison as known on the date given, with the intervals each claim allows and a verdict: consistent, compatible (different periods), inconsistent, differs (different periods) or qualifiers differ.';

@@ -1,0 +1,12 @@
+-- Builds: check_findings_as_of(as_of_on), every check finding as known on a date: the rows of
+-- marts.check_findings whose real-time period holds the date, most severe first.
+-- Grain: one row per finding. Inputs: marts.check_findings.
+create or replace macro check_findings_as_of(as_of_on) as table
+select * exclude (known_from, known_until)
+from marts.check_findings
+where cast(as_of_on as date) >= known_from and cast(as_of_on as date) < known_until
+order by case severity when 'error' then 0 when 'warning' then 1 else 2 end,
+    check_id, metric_id, period_label, release_id, message;
+
+comment on macro table check_findings_as_of is
+    'Every check finding as known on the date given: severity error (blocking), warning or info.';
