@@ -6,7 +6,7 @@
 create or replace temp view build_check_integrity as
 with
 
-figures as (select * from marts.vintages where metric_id in (select metric_id from build_scope)),
+figures as not materialized (select * from marts.vintages where metric_id in (select metric_id from build_scope)),
 
 metrics as (select metric_id, unit as metric_unit from core.metrics),
 

@@ -6,7 +6,7 @@
 create or replace temp view build_check_cross_claims as
 with
 
-checks as (
+checks as not materialized (
     select * from marts.cross_checks
     where verdict not in ('consistent', 'compatible (different periods)')
         and metric_id in (select metric_id from build_scope)

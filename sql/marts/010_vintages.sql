@@ -9,7 +9,7 @@
 create or replace temp view build_vintages as
 with
 
-observations as (
+observations as not materialized (
     select * from stg_observations where metric_id in (select metric_id from build_scope)
 ),
 

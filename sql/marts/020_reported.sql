@@ -3,12 +3,16 @@
 -- Grain: one row per metric per period per span (known_from, known_until).
 -- Inputs: marts.vintages.
 -- The newest vintage that gives a value wins, with its own growth rate; when a newer release
--- gives only a growth rate, that rate (and its release, yoy_release_id) replaces it.
+-- gives only a growth rate, that rate (and its release, yoy_release_id) replaces it. The
+-- choosing is done on a few narrow columns (a wide row sorted per span is slow), and the
+-- chosen vintages are then joined back whole.
 -- Materialised: marts.reported, rows replaced by metric_id
 create or replace temp view build_reported as
 with
 
-vintages as (select * from marts.vintages where metric_id in (select metric_id from build_scope)),
+vintages as not materialized (
+    select * from marts.vintages where metric_id in (select metric_id from build_scope)
+),
 
 -- A figure's reported value can change only on a day one of its vintages was published.
 moments as (
@@ -25,65 +29,49 @@ spans as (
     from moments
 ),
 
--- Every vintage known during each span, counted as vintages_as_of counts them on such a day.
-known as (
+-- For each span, the vintages known then: how many, the newest with a value (or the newest
+-- at all when none has one), and the newest with a growth rate. A struct compares field by
+-- field, so max() picks by value first, then publication date, load order, release, figure.
+choices as (
     select
-        v.* exclude (known_from, known_until),
-        s.moment as known_from,
-        s.moment_until as known_until,
-        count(*) over span as vintage_count
+        s.metric_id, s.period_kind, s.period_start, s.period_end, s.moment, s.moment_until,
+        count(*) as vintage_count,
+        max({
+            has_value: v.value is not null, published_on: v.published_on,
+            loaded_at: v.loaded_at, release_id: v.release_id, seq: v.seq
+        }) as pick,
+        max({
+            published_on: v.published_on, loaded_at: v.loaded_at,
+            release_id: v.release_id, seq: v.seq
+        }) filter (where v.yoy_pct is not null) as rate
     from spans as s
     inner join vintages as v
         on v.metric_id = s.metric_id and v.period_kind = s.period_kind
         and v.period_start = s.period_start and v.period_end = s.period_end
         and v.known_from <= s.moment
-    window span as (
-        partition by s.metric_id, s.period_kind, s.period_start, s.period_end, s.moment
-    )
-),
-
-valued_first as (
-    select
-        *,
-        vintage_number = vintage_count as is_latest,
-        row_number() over (
-            partition by metric_id, period_kind, period_start, period_end, known_from
-            order by value is not null desc, published_on desc, loaded_at desc,
-                release_id desc, seq desc
-        ) as pick
-    from known
-),
-
-latest_rates as (
-    select
-        metric_id, period_kind, period_start, period_end, known_from,
-        yoy_pct, yoy_comparator, yoy_text, yoy_lo, yoy_hi, release_id as yoy_release_id,
-        published_on as yoy_published_on, loaded_at as yoy_loaded_at
-    from known
-    where yoy_pct is not null
-    qualify row_number() over (
-        partition by metric_id, period_kind, period_start, period_end, known_from
-        order by published_on desc, loaded_at desc, release_id desc, seq desc
-    ) = 1
+    group by all
 ),
 
 final as (
     select
-        v.* exclude (pick, yoy_pct, yoy_comparator, yoy_text, yoy_lo, yoy_hi),
+        v.* exclude (known_from, known_until, yoy_pct, yoy_comparator, yoy_text, yoy_lo, yoy_hi),
+        c.vintage_count,
+        v.vintage_number = c.vintage_count as is_latest,
         r.yoy_pct,
         r.yoy_comparator,
         r.yoy_text,
         r.yoy_lo,
         r.yoy_hi,
-        r.yoy_release_id
-    from valued_first as v
-    left join latest_rates as r
-        on r.metric_id = v.metric_id and r.period_kind = v.period_kind
-        and r.period_start = v.period_start and r.period_end = v.period_end
-        and r.known_from = v.known_from
+        r.release_id as yoy_release_id,
+        c.moment as known_from,
+        c.moment_until as known_until
+    from choices as c
+    inner join vintages as v
+        on v.release_id = c.pick.release_id and v.seq = c.pick.seq
+    left join vintages as r
+        on r.release_id = c.rate.release_id and r.seq = c.rate.seq
         -- a rate older than the value's own release belongs to another report: not shown
-        and (r.yoy_published_on, r.yoy_loaded_at) >= (v.published_on, v.loaded_at)
-    where v.pick = 1
+        and (r.published_on, r.loaded_at) >= (v.published_on, v.loaded_at)
 )
 
 select * from final;

@@ -9,9 +9,9 @@
 create or replace temp view build_growth as
 with
 
-reported as (select * from marts.reported where metric_id in (select metric_id from build_scope)),
+reported as not materialized (select * from marts.reported where metric_id in (select metric_id from build_scope)),
 
-levels as (select * from reported where value is not null),
+levels as not materialized (select * from reported where value is not null),
 
 periods as (select distinct metric_id, period_kind, period_start, period_end from reported),
 

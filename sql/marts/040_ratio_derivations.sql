@@ -9,25 +9,34 @@ with
 
 definitions as (select * from core.ratio_definitions),
 
-levels as (
+levels as not materialized (
     select * from marts.reported
     where value is not null and metric_id in (select metric_id from build_scope)
+),
+
+-- Each ratio's three terms, one row per term.
+term_metrics as (
+    select
+        ratio_metric_id,
+        numerator_metric_id,
+        denominator_metric_id,
+        unnest([ratio_metric_id, numerator_metric_id, denominator_metric_id]) as term_metric_id
+    from definitions
 ),
 
 -- Every period in which one of a ratio's three terms is reported, and the days on which one of
 -- them can change.
 moments as (
     select distinct
-        d.ratio_metric_id,
-        d.numerator_metric_id,
-        d.denominator_metric_id,
+        t.ratio_metric_id,
+        t.numerator_metric_id,
+        t.denominator_metric_id,
         l.period_kind,
         l.period_start,
         l.period_end,
         unnest([l.known_from, l.known_until]) as moment
-    from definitions as d
-    inner join levels as l
-        on l.metric_id in (d.ratio_metric_id, d.numerator_metric_id, d.denominator_metric_id)
+    from term_metrics as t
+    inner join levels as l on l.metric_id = t.term_metric_id
 ),
 
 spans as (

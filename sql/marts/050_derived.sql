@@ -7,9 +7,9 @@
 create or replace temp view build_derived as
 with
 
-growth as (select * from marts.growth where metric_id in (select metric_id from build_scope)),
+growth as not materialized (select * from marts.growth where metric_id in (select metric_id from build_scope)),
 
-ratio_derivations as (
+ratio_derivations as not materialized (
     select * from marts.ratio_derivations where metric_id in (select metric_id from build_scope)
 ),
 

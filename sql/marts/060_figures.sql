@@ -7,9 +7,9 @@
 create or replace temp view build_figures as
 with
 
-reported as (select * from marts.reported where metric_id in (select metric_id from build_scope)),
+reported as not materialized (select * from marts.reported where metric_id in (select metric_id from build_scope)),
 
-derived as (
+derived as not materialized (
     select * from marts.derived
     where derivation_rank = 1 and value is not null
         and metric_id in (select metric_id from build_scope)

@@ -7,7 +7,7 @@
 create or replace temp view build_cagr as
 with
 
-annual as (
+annual as not materialized (
     select * from marts.figures
     where value > 0 and not is_derived and is_full_year(period_start, period_end)
         and metric_id in (select metric_id from build_scope)

@@ -8,28 +8,45 @@ with
 
 definitions as (select * from core.ratio_definitions),
 
-figures as (
+figures as not materialized (
     select * from marts.figures
     where value is not null and metric_id in (select metric_id from build_scope)
+),
+
+-- Each ratio's three terms, one row per term.
+terms as (
+    select
+        ratio_metric_id,
+        numerator_metric_id,
+        denominator_metric_id,
+        unnest([ratio_metric_id, numerator_metric_id, denominator_metric_id]) as term_metric_id
+    from definitions
+),
+
+share_periods as (
+    select distinct d.*, share.period_kind, share.period_start, share.period_end
+    from definitions as d
+    inner join figures as share on share.metric_id = d.ratio_metric_id
 ),
 
 -- The days on which a share, its numerator or its denominator can change.
 moments as (
     select distinct
-        d.ratio_metric_id,
-        d.numerator_metric_id,
-        d.denominator_metric_id,
-        f.period_kind,
-        f.period_start,
-        f.period_end,
+        p.ratio_metric_id,
+        p.numerator_metric_id,
+        p.denominator_metric_id,
+        p.period_kind,
+        p.period_start,
+        p.period_end,
         unnest([f.known_from, f.known_until]) as moment
-    from definitions as d
-    inner join figures as share
-        on share.metric_id = d.ratio_metric_id
+    from share_periods as p
+    inner join terms as t
+        on t.ratio_metric_id = p.ratio_metric_id
+        and t.numerator_metric_id = p.numerator_metric_id
+        and t.denominator_metric_id = p.denominator_metric_id
     inner join figures as f
-        on f.metric_id in (d.ratio_metric_id, d.numerator_metric_id, d.denominator_metric_id)
-        and f.period_kind = share.period_kind
-        and f.period_start = share.period_start and f.period_end = share.period_end
+        on f.metric_id = t.term_metric_id and f.period_kind = p.period_kind
+        and f.period_start = p.period_start and f.period_end = p.period_end
 ),
 
 spans as (

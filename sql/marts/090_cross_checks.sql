@@ -9,19 +9,19 @@
 create or replace temp view build_cross_checks as
 with
 
-growth as (select * from marts.growth where metric_id in (select metric_id from build_scope)),
+growth as not materialized (select * from marts.growth where metric_id in (select metric_id from build_scope)),
 
-derived as (
+derived as not materialized (
     select * from marts.derived
     where value is not null and metric_id in (select metric_id from build_scope)
 ),
 
-reported as (
+reported as not materialized (
     select * from marts.reported
     where value is not null and metric_id in (select metric_id from build_scope)
 ),
 
-vintages as (
+vintages as not materialized (
     select * from marts.vintages
     where value is not null and metric_id in (select metric_id from build_scope)
 ),
@@ -55,6 +55,34 @@ rate_vs_levels as (
     where reported_yoy_pct is not null and computed_yoy_pct is not null
 ),
 
+derived_keys as (
+    select distinct metric_id, measure, period_kind, period_start, period_end, derivation
+    from derived
+),
+
+reported_keys as (select distinct metric_id, period_kind, period_start, period_end from reported),
+
+-- The reported figures a derived one may be compared with: the same period, or, for a level
+-- (stock), the level reported at any date (the nearest is chosen below).
+comparable as (
+    select
+        k.metric_id, k.period_kind, k.period_start, k.period_end, k.derivation,
+        r.period_kind as other_period_kind,
+        r.period_start as other_period_start,
+        r.period_end as other_period_end
+    from derived_keys as k
+    inner join reported_keys as r
+        on r.metric_id = k.metric_id and r.period_kind = k.period_kind
+        and r.period_start = k.period_start and r.period_end = k.period_end
+    union
+    select
+        k.metric_id, k.period_kind, k.period_start, k.period_end, k.derivation,
+        r.period_kind, r.period_start, r.period_end
+    from derived_keys as k
+    inner join reported_keys as r on r.metric_id = k.metric_id
+    where k.measure = 'stock'
+),
+
 -- The reported figure nearest a derived one can change whenever the derived figure or any
 -- reported figure it may be compared with does.
 derived_moments as (
@@ -62,19 +90,12 @@ derived_moments as (
         unnest([known_from, known_until]) as moment
     from derived
     union
-    select d.metric_id, d.period_kind, d.period_start, d.period_end, d.derivation,
+    select c.metric_id, c.period_kind, c.period_start, c.period_end, c.derivation,
         unnest([r.known_from, r.known_until]) as moment
-    from (
-        select distinct metric_id, measure, period_kind, period_start, period_end, derivation
-        from derived
-    ) as d
+    from comparable as c
     inner join reported as r
-        on r.metric_id = d.metric_id
-        and (
-            (r.period_kind = d.period_kind and r.period_start = d.period_start
-                and r.period_end = d.period_end)
-            or d.measure = 'stock'
-        )
+        on r.metric_id = c.metric_id and r.period_kind = c.other_period_kind
+        and r.period_start = c.other_period_start and r.period_end = c.other_period_end
 ),
 
 derived_spans as (
@@ -119,14 +140,13 @@ derived_vs_reported as (
         and d.period_start = s.period_start and d.period_end = s.period_end
         and d.derivation = s.derivation
         and valid_at(s.moment, d.known_from, d.known_until)
+    inner join comparable as c
+        on c.metric_id = s.metric_id and c.period_kind = s.period_kind
+        and c.period_start = s.period_start and c.period_end = s.period_end
+        and c.derivation = s.derivation
     inner join reported as r
-        on r.metric_id = d.metric_id
-        and (
-            (r.period_kind = d.period_kind and r.period_start = d.period_start
-                and r.period_end = d.period_end)
-            -- a level (stock) can be compared with the nearest level reported at another date
-            or d.measure = 'stock'
-        )
+        on r.metric_id = c.metric_id and r.period_kind = c.other_period_kind
+        and r.period_start = c.other_period_start and r.period_end = c.other_period_end
         and valid_at(s.moment, r.known_from, r.known_until)
     qualify row_number() over (
         partition by d.metric_id, d.period_kind, d.period_start, d.period_end, d.derivation,

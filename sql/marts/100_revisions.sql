@@ -6,7 +6,7 @@
 create or replace temp view build_revisions as
 with
 
-vintages as (
+vintages as not materialized (
     select * from marts.vintages
     where vintage_number > 1 and metric_id in (select metric_id from build_scope)
 ),
