@@ -230,7 +230,8 @@ def test_every_kind_of_bad_release_is_refused_the_same(
     for name, text in CASES.items():
         (seeds / "releases" / f"case-{name}.json").write_text(text, encoding="utf-8")
     (seeds / "releases" / "case-not-utf8.json").write_bytes(b'{"release_id": "\xff"}')
-    summary, certified = load_both(seeds, tmp_path, monkeypatch)
+    rerun, certified = load_both(seeds, tmp_path, monkeypatch)
+    assert not rerun.loaded  # the refused files are read again, and refused again
     names = {path.name.removeprefix("case-").removesuffix(".json") for path in certified}
     assert {"good", "yoy-top", "share-of-1", "ytd", "leap-month", "attributed-month",
             "written-percent", "written-zeros", "held-empty", "retrieved"} <= names
