@@ -83,22 +83,23 @@ class BulkFile:
         if self._temporary:
             self._temporary.cleanup()
 
-    def _add(self, table: int, rows: Sequence[Sequence[Any]]) -> None:
+    def _add(self, table: int, rows: Sequence[Sequence[Any]], order: int | None = None) -> None:
         _, _, columns, extra = self.TABLES[table]
         out, encode = self._files[table], self._encode
         for row in rows:
             record = dict(zip(columns, row, strict=True))
             if extra:
-                record[extra] = self.counts[table]
+                record[extra] = self.counts[table] if order is None else order
             out.write(encode(record))
             out.write("\n")
             self.counts[table] += 1
 
     def add(self, release: Sequence[Any], observations: Sequence[Sequence[Any]],
-            held: Sequence[Sequence[Any]] = ()) -> None:
+            held: Sequence[Sequence[Any]] = (), order: int | None = None) -> None:
         """Add one release with its observations and the numbers it holds for review (rows in
-        the column orders above)."""
-        self._add(0, [release])
+        the column orders above); `order` places the release among others of the same load
+        (by default, the order of adding)."""
+        self._add(0, [release], order)
         self._add(1, observations)
         self._add(2, held)
 

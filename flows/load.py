@@ -8,6 +8,7 @@ bytes are already loaded is skipped before it is parsed, so a rerun with nothing
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from flows import sqlrunner
+from flows import fast_load, sqlrunner
 from flows.bulk_insert import BulkFile
 from flows.release_files import (
     ParsedRelease,
@@ -250,12 +251,13 @@ def record_rejection(con: duckdb.DuckDBPyConnection, error: ReleaseError,
                       [printable(error.source), error.release_id, sha, error.problem])
 
 
-def load_seeds(db_path: Path, seeds_dir: Path) -> LoadSummary:
+def load_seeds(db_path: Path, seeds_dir: Path, fast: bool = True) -> LoadSummary:
     """Create the schema, upsert reference seeds and load every curated release.
 
-    Files already loaded byte for byte are skipped unparsed. The others are validated one by
-    one (a refused one is recorded, the rest go on), written to a bulk file as they pass, and
-    inserted together in one transaction."""
+    Files already loaded byte for byte are skipped unparsed. The others are checked by DuckDB
+    (flows/fast_load.py; `fast` False: none is) and those it is not sure of are validated by
+    the model one by one (a refused one is recorded, the rest go on); all that pass are
+    inserted together in one transaction, in file name order."""
     summary = LoadSummary()
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with connect(db_path) as con, BulkFile() as bulk:
@@ -265,35 +267,72 @@ def load_seeds(db_path: Path, seeds_dir: Path) -> LoadSummary:
                   for r in sqlrunner.fetch_dicts(con, "load/loaded_claims")}
         by_claims = {sha: release_id for release_id, sha in stored.items()}
         reference = Reference.read(con)
-        accepted: list[tuple[Path, str]] = []
-        for path in release_paths(seeds_dir / "releases"):
+        paths = release_paths(seeds_dir / "releases")
+        hashes: dict[Path, str] = {}
+        new: dict[Path, os.stat_result] = {}
+        for path in paths:
+            info = path.stat()
             raw = path.read_bytes()
-            sha = sha256_of(raw)
-            known = by_claims.get(sha)
-            if known is not None:
-                summary.unchanged.append(known)
-                continue
-            try:
-                parsed = read_release(path, raw)
-                if parsed.release.release_id in stored:
-                    raise _conflict(parsed)
-                validate_against_reference(con, parsed, reference)
-            except ReleaseError as err:
-                record_rejection(con, err, sha)
-                summary.rejected.append(err)
-                continue
-            release_row, observation_rows = release_rows(parsed, _document_path(parsed, seeds_dir))
-            bulk.add(release_row, observation_rows, review_rows(parsed))
-            stored[parsed.release.release_id] = parsed.claims_sha256
-            by_claims[parsed.claims_sha256] = parsed.release.release_id
-            accepted.append((path, parsed.release.release_id))
-        _load_batch(con, bulk, accepted, seeds_dir, summary)
+            hashes[path] = sha256_of(raw)
+            if hashes[path] not in by_claims and b"\\" not in raw:
+                new[path] = info
+        try:
+            certain = fast_load.screen(con, new, date.today()) if fast else {}
+            accepted: list[tuple[Path, str]] = []
+            screened: list[tuple[Path, int, str, str]] = []
+            for path in paths:
+                sha = hashes[path]
+                known = by_claims.get(sha)
+                if known is not None:
+                    summary.unchanged.append(known)
+                    continue
+                release_id = certain.get(path)
+                if release_id is not None and release_id not in stored:
+                    screened.append((path, len(accepted), sha,
+                                     _document_path_of(path, None, seeds_dir)))
+                else:
+                    parsed = _validated(con, path, stored, by_claims, reference, summary)
+                    if parsed is None:
+                        continue
+                    release_id, sha = parsed.release.release_id, parsed.claims_sha256
+                    release_row, observation_rows = release_rows(
+                        parsed, _document_path(parsed, seeds_dir))
+                    bulk.add(release_row, observation_rows, review_rows(parsed), len(accepted))
+                stored[release_id] = sha
+                by_claims[sha] = release_id
+                accepted.append((path, release_id))
+            _load_batch(con, bulk, screened, accepted, seeds_dir, summary)
+        finally:
+            fast_load.drop(con)
     return summary
 
 
+def _validated(con: duckdb.DuckDBPyConnection, path: Path, stored: dict[str, str],
+               by_claims: dict[str, str], reference: Reference,
+               summary: LoadSummary) -> ParsedRelease | None:
+    """A release file read and validated by the model; None when it is refused (recorded) or
+    its bytes are already loaded (counted as unchanged)."""
+    raw = path.read_bytes()
+    sha = sha256_of(raw)
+    known = by_claims.get(sha)
+    if known is not None:  # it changed since it was first read, into a release loaded
+        summary.unchanged.append(known)
+        return None
+    try:
+        parsed = read_release(path, raw)
+        if parsed.release.release_id in stored:
+            raise _conflict(parsed)
+        validate_against_reference(con, parsed, reference)
+    except ReleaseError as err:
+        record_rejection(con, err, sha)
+        summary.rejected.append(err)
+        return None
+    return parsed
+
+
 def _load_batch(con: duckdb.DuckDBPyConnection, bulk: BulkFile,
-                accepted: list[tuple[Path, str]], seeds_dir: Path,
-                summary: LoadSummary) -> None:
+                screened: list[tuple[Path, int, str, str]], accepted: list[tuple[Path, str]],
+                seeds_dir: Path, summary: LoadSummary) -> None:
     """Insert the validated seeds in one transaction; should the warehouse refuse the batch,
     load them one by one, so that only the release it refuses is left out (and recorded)."""
     if not accepted:
@@ -301,6 +340,7 @@ def _load_batch(con: duckdb.DuckDBPyConnection, bulk: BulkFile,
     try:
         con.execute("begin transaction")
         bulk.insert(con)
+        fast_load.insert(con, screened)
         con.execute("commit")
     except duckdb.Error:
         con.execute("rollback")
@@ -320,8 +360,12 @@ def _load_batch(con: duckdb.DuckDBPyConnection, bulk: BulkFile,
 
 def _document_path(parsed: ParsedRelease, seeds_dir: Path) -> str:
     """Where the release's document (or the release file itself) sits, relative to warehouse/."""
-    doc = parsed.release.document
-    target = (parsed.source.parent / doc) if doc else parsed.source
+    return _document_path_of(parsed.source, parsed.release.document, seeds_dir)
+
+
+def _document_path_of(source: Path, doc: str | None, seeds_dir: Path) -> str:
+    """Where a release file's document (or the file itself) sits, relative to warehouse/."""
+    target = (source.parent / doc) if doc else source
     try:
         return str(target.resolve().relative_to(seeds_dir.resolve().parent))
     except ValueError:
