@@ -10,10 +10,10 @@ STAMP := $(VENV)/.installed
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-zenhei fonts-dejavu-core poppler-utils postgresql
 
 .DEFAULT_GOAL := help
-.PHONY: help system-deps venv brief serve test score-extract bench bench-status lint clean
+.PHONY: help system-deps venv duckdb-engines brief serve test score-extract bench bench-status lint clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 system-deps: ## install the Debian packages WeasyPrint and the tests need (as root), or say which
 	@missing=""; \
@@ -38,13 +38,18 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP) ## create .venv and install the project with its test extras
 
+# A venv holds one duckdb-cli; the older DuckDB versions the snapshot test opens the snapshot
+# with go in folders of their own under .venv/duckdb-engines/ (tests/duckdb_engines.py).
+duckdb-engines: venv ## install the older DuckDBs the snapshot test uses (once; a no-op after)
+	@$(BIN)/python -m tests.duckdb_engines
+
 brief: system-deps venv ## set up, run the pipeline once, print the PDF's path
 	@$(BIN)/barometer run
 
 serve: system-deps venv ## serve the weekly schedule on a local Prefect server until Ctrl-C (INTERVAL=60 to try)
 	@$(BIN)/barometer serve $(if $(INTERVAL),--interval $(INTERVAL))
 
-test: system-deps venv score-extract ## run the whole test suite (unit + end-to-end, on two cores), after the extractor's score
+test: system-deps venv duckdb-engines score-extract ## run the whole test suite (unit + end-to-end, on two cores), after the extractor's score
 	$(BIN)/pytest -n 2 --dist loadscope --no-loadscope-reorder
 
 score-extract: venv ## score the extractor on the real-text corpus and the held-out texts (recall, precision, loaded wrong)

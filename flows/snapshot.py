@@ -16,7 +16,8 @@ from flows.disk import disk_full_names, partial_path
 from flows.warehouse_db import connect
 
 # The storage format of the snapshot (sql/load/snapshot_attach_target.sql): readable by DuckDB
-# 1.0 and newer, so an analyst's duckdb CLI from PyPI opens it (tested with duckdb-cli 1.5.6).
+# 1.0 and newer, where DuckDB 2.0's own format is read by no 1.x, so an analyst's duckdb CLI
+# from PyPI opens it (tests/e2e/test_snapshot_cli.py runs every view in DuckDB 1.4 and 1.5).
 SNAPSHOT_STORAGE_VERSION = "v1.0.0"
 
 
