@@ -10,6 +10,7 @@ rows from one file (BULK_DIR, written by bench/run.py) into an empty warehouse.
 from __future__ import annotations
 
 import json
+import random
 import resource
 import sys
 import time
@@ -19,13 +20,16 @@ from pathlib import Path
 import duckdb
 from weasyprint import HTML
 
+from bench.synthetic import release
 from flows import sqlrunner
 from flows.brief_data import collect_brief
-from flows.load import load_seeds, record_brief
+from flows.load import load_release, load_seeds, record_brief
 from flows.paths import TEMPLATES_DIR
+from flows.release_files import read_release
 from flows.render import render_brief, render_html
 from flows.snapshot import publish_snapshot
 from flows.transform import build_warehouse, enforce_blocking, run_checks
+from flows.warehouse_db import connect
 
 AS_OF = date(2026, 11, 29)
 AUTHOR = "Benchmark (SYNTHETIC data)"
@@ -49,6 +53,16 @@ def duckdb_bulk_load(bulk_dir: Path, db: Path) -> None:
         con.execute("commit")
 
 
+def _next_release(seeds: Path, work: Path) -> Path:
+    """The synthetic release that follows the seeds folder's last one, written to work."""
+    synthetic = sorted((seeds / "releases").glob("synthetic-*.json"))
+    figures = len(json.loads(synthetic[0].read_text(encoding="utf-8"))["figures"])
+    path = work / "next-release.json"
+    path.write_text(json.dumps(release(len(synthetic), figures, random.Random(1)),
+                               ensure_ascii=False), encoding="utf-8")
+    return path
+
+
 def measure(seeds: Path, bulk_dir: Path, work: Path) -> dict:
     work.mkdir(parents=True, exist_ok=True)
     db = work / "barometer.duckdb"
@@ -61,6 +75,11 @@ def measure(seeds: Path, bulk_dir: Path, work: Path) -> dict:
     _timed(out, "transform", lambda: build_warehouse(db))
     findings = _timed(out, "checks", lambda: run_checks(db, AS_OF))
     enforce_blocking(findings)
+    # One more release arrives: the next build recomputes only the metrics it touched.
+    with connect(db) as con:
+        load_release(con, read_release(_next_release(seeds, work)))
+    _timed(out, "transform_incremental", lambda: build_warehouse(db))
+    _timed(out, "checks_incremental", lambda: enforce_blocking(run_checks(db, AS_OF)))
     data = _timed(out, "brief_queries",
                   lambda: collect_brief(db, AS_OF, datetime.now(UTC), 40, []))
     pdf = _timed(out, "render", lambda: render_brief(data, work / "briefs", AUTHOR))
