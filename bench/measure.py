@@ -86,9 +86,12 @@ def measure(seeds: Path, bulk_dir: Path, work: Path) -> dict:
     html = render_html(data, AUTHOR)
     _timed(out, "weasyprint_same_html", lambda: HTML(
         string=html, base_url=TEMPLATES_DIR.as_uri() + "/").write_pdf(work / "plain.pdf"))
-    _timed(out, "record_and_snapshot", lambda: (
-        record_brief(db, datetime.now(UTC).isoformat(), AS_OF.isoformat(), str(pdf), None),
-        publish_snapshot(db, work / "snapshot" / "barometer.duckdb")))
+    snapshot = work / "snapshot" / "barometer.duckdb"
+    _timed(out, "record_brief", lambda: record_brief(
+        db, datetime.now(UTC).isoformat(), AS_OF.isoformat(), str(pdf), None))
+    _timed(out, "snapshot", lambda: publish_snapshot(db, snapshot))
+    out["record_and_snapshot"] = out["record_brief"] + out["snapshot"]
+    out["snapshot_bytes"] = snapshot.stat().st_size
     with duckdb.connect(str(db), read_only=True) as con:
         out["observations"] = con.execute(
             "select count(*) from core.observations").fetchone()[0]

@@ -104,6 +104,7 @@ ROWS = [
     ("weasyprint_same_html", "c. WeasyPrint, same finished HTML"),
     ("rerun", "d. rerun with nothing new (load)"),
     ("record_and_snapshot", "record brief + publish snapshot"),
+    ("snapshot", "publish snapshot alone (a full copy)"),
     ("peak_rss_mib", "e. peak RSS of a run (MiB)"),
 ]
 
@@ -116,6 +117,10 @@ def table(scales: dict[int, dict]) -> list[str]:
         cells = [s["spreads"][key].text("MiB" if key == "peak_rss_mib" else "s")
                  for s in scales.values()]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    for key, label in (("pdf_bytes", "c. brief PDF size (MB)"),
+                       ("snapshot_bytes", "snapshot file size (MB)")):
+        lines.append(f"| {label} | " + " | ".join(
+            f"{s['facts'][key] / 1e6:.1f}" for s in scales.values()) + " |")
     ratio = [s["spreads"]["load"].median / s["spreads"]["duckdb_bulk_load"].median
              for s in scales.values()]
     lines.append("| load ÷ DuckDB bulk load | " + " | ".join(f"{r:.1f}×" for r in ratio) + " |")

@@ -21,6 +21,11 @@ Row = dict[str, Any]
 # The growth chart has a bar a metric; past this many it shows headline metrics first.
 GROWTH_BARS = 16
 
+# A first brief has no previous one to compare with: its revisions.csv holds the revisions
+# published in this many days up to its date. Every vintage of every figure stays in the
+# analysts' snapshot (vintages_as_of), not in the PDF, whose size would follow the history.
+FIRST_BRIEF_WINDOW_DAYS = 90
+
 # Columns of the figures CSV attached to the brief, in order.
 FIGURE_CSV_COLUMNS = [
     "metric_id", "metric_name", "metric_name_zh", "geography", "period_kind", "period_start",
@@ -74,6 +79,11 @@ class BriefData:
     warnings: list[str] = field(default_factory=list)
     scratch: tempfile.TemporaryDirectory | None = None
     kind: str = "regular"  # 'as-of': a back-dated brief (barometer run --as-of DATE)
+
+    @property
+    def revisions_window(self) -> str:
+        """Which revisions revisions.csv holds, in words."""
+        return revisions_window(self.changes, self.as_of)
 
     @property
     def latest_release_on(self) -> date | None:
@@ -266,13 +276,19 @@ def build_charts(con: duckdb.DuckDBPyConnection, as_of: date) -> list[Chart]:
     return charts
 
 
-def collect_changes(con: duckdb.DuckDBPyConnection, as_of: date, table_rows: int) -> Changes:
-    """New releases, first-time figures and revisions since the previous brief; stale metrics."""
+def collect_changes(con: duckdb.DuckDBPyConnection, as_of: date, table_rows: int,
+                    revisions_csv: Path | None = None) -> Changes:
+    """New releases, first-time figures and revisions since the previous brief; stale metrics.
+    Every revision of the brief's window goes to revisions_csv when given: those since the
+    previous brief or, on a first brief, those of the FIRST_BRIEF_WINDOW_DAYS up to as_of."""
     previous = sqlrunner.fetch_dicts(con, "queries/brief_previous", [as_of])
     stale = sqlrunner.fetch_dicts(con, "queries/brief_stale_metrics", [as_of])[:table_rows]
+    known = list(previous[0]["release_ids"]) if previous else None
+    revisions = _stream(con, "queries/brief_window_revisions",
+                        [as_of, known, FIRST_BRIEF_WINDOW_DAYS],
+                        table_rows if previous else 0, revisions_csv)
     if not previous:
         return Changes(None, [], [], [], stale)
-    known = list(previous[0]["release_ids"])
 
     def fetch(name: str) -> list[Row]:
         return sqlrunner.fetch_dicts(con, f"queries/{name}", [as_of, known])[:table_rows]
@@ -282,12 +298,19 @@ def collect_changes(con: duckdb.DuckDBPyConnection, as_of: date, table_rows: int
         new_releases=fetch("brief_new_releases"),
         new_figures=[word_figure({**r, "is_approximate": r["comparator"] == "~"})
                      for r in fetch("brief_new_figures")],
-        revisions=[word_revision(r) for r in fetch("brief_new_revisions")],
+        revisions=[word_revision(r) for r in revisions.head],
         stale=stale,
         accepted=[word_figure({**r, "is_approximate": r["comparator"] == "~"})
                   for r in sqlrunner.fetch_dicts(con, "queries/brief_new_accepted",
                                                  [as_of, previous[0]["generated_at"]])],
     )
+
+
+def revisions_window(changes: Changes, as_of: date) -> str:
+    """The window of revisions.csv in words: since the previous brief, or a first brief's days."""
+    if changes.previous is not None:
+        return f"since the brief of {changes.previous['generated_at']:%-d %B %Y %H:%M} UTC"
+    return f"published in the {FIRST_BRIEF_WINDOW_DAYS} days up to {as_of.isoformat()}"
 
 
 def collect_brief(db_path: Path, as_of: date, generated_at: datetime,
@@ -306,9 +329,9 @@ def collect_brief(db_path: Path, as_of: date, generated_at: datetime,
 
         # Each long list is read once: the brief shows its head, the CSV carries all of it.
         figures = stream("brief_figures", csv_name="figures.csv", columns=FIGURE_CSV_COLUMNS)
-        stream("brief_vintages", keep=0, csv_name="figure_vintages.csv")
         findings = stream("brief_findings", csv_name="findings.csv")  # most severe first
         releases = stream("brief_releases", csv_name="releases.csv")  # newest first
+        changes = collect_changes(con, as_of, table_rows, folder / "revisions.csv")
         data = BriefData(
             as_of=as_of,
             generated_at=generated_at,
@@ -325,13 +348,13 @@ def collect_brief(db_path: Path, as_of: date, generated_at: datetime,
             release_count=releases.count,
             revisions=[word_revision(r) for r in stream("brief_revisions").head],
             review=next(iter(fetch("brief_review_queue")), None),
-            changes=collect_changes(con, as_of, table_rows),
+            changes=changes,
             charts=build_charts(con, as_of),
             attachments={
                 "figures.csv": (folder / "figures.csv",
                                 "Every current figure, reported and derived"),
-                "figure_vintages.csv": (folder / "figure_vintages.csv",
-                                        "Every vintage of every reported figure"),
+                "revisions.csv": (folder / "revisions.csv",
+                                  f"Every revision {revisions_window(changes, as_of)}"),
                 "findings.csv": (folder / "findings.csv",
                                  "Every check finding, most severe first"),
                 "releases.csv": (folder / "releases.csv",

@@ -144,11 +144,25 @@ def test_the_brief_notes_each_revision_with_both_sources(collected) -> None:
     ]
 
 
-def test_every_vintage_travels_in_the_attachment(collected) -> None:
-    vintages = list(csv.DictReader(io.StringIO(
-        pdf_attachments(collected["pdf"])["figure_vintages.csv"].decode("utf-8"))))
-    trade_2024 = [v for v in vintages if v["metric_id"] == "china.cbec.trade_value"
-                  and v["period_start"] == "2024-01-01" and v["period_kind"] == "year"]
+def test_the_brief_points_to_every_vintage_and_attaches_its_window(collected) -> None:
+    """The full history stays in the snapshot (a copy of this warehouse); the brief names the
+    query that gives it as known on its date, and attaches the revisions of its window."""
+    query = f"from vintages_as_of(date '{AS_OF.isoformat()}')"
+    assert f'barometer query "{query}"' in collected["text"]
+    trade_2024 = rows(collected, f"select value {query} where metric_id = "
+                                 "'china.cbec.trade_value' and period_kind = 'year' "
+                                 "and period_start = date '2024-01-01'")
     # The article, the backfill's repost and the collected GACC page all report 2.63 trillion.
-    assert len(trade_2024) == 3
-    assert {v["value"] for v in trade_2024} == {"2630000000000.0"}
+    assert trade_2024 == [(2.63e12,)] * 3
+    attachments = pdf_attachments(collected["pdf"])
+    assert sorted(attachments) == ["figures.csv", "findings.csv", "releases.csv",
+                                   "revisions.csv"]
+    attached = csv.DictReader(io.StringIO(attachments["revisions.csv"].decode("utf-8")))
+    assert {"new_release_id", "old_value", "new_value"} <= set(attached.fieldnames or [])
+    # A first brief: the revisions published in the 90 days up to its date, which are none
+    # here; the older ones (the newest of 22 June 2025) stay out of the PDF.
+    assert list(attached) == []
+    assert rows(collected, "select max(new_published_on) from revisions_as_of("
+                           "date '2026-02-01')") == [(date(2025, 6, 22),)]
+    assert "Every revision published in the 90 days up to 2026-02-01 is attached" in \
+        collected["text"]

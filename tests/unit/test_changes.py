@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import UTC, date, datetime
 
 import duckdb
@@ -86,3 +87,45 @@ def test_a_brief_records_only_the_releases_published_by_its_date(
     record_brief(three_years.path, "2024-02-01T00:00:00+00:00", "2024-02-01", "/b.pdf", "run-1")
     rows = three_years.rows("select release_ids, flow_run_id from core.briefs")
     assert rows == [{"release_ids": ["gacc-2023", "gacc-2024"], "flow_run_id": "run-1"}]
+
+
+def window_csv(warehouse: Warehouse, as_of: date, folder) -> list[dict]:
+    """The rows collect_changes writes to revisions.csv for a brief on as_of."""
+    path = folder / f"revisions-{as_of}.csv"
+    with duckdb.connect(str(warehouse.path), read_only=True) as con:
+        collect_changes(con, as_of, 1, path)
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_revisions_csv_holds_the_first_briefs_last_90_days(three_years: Warehouse,
+                                                           tmp_path) -> None:
+    three_years.add(release("gacc-2025-revision", "2025-07-18", [
+        figure(TRADE, year(2024), 2.65e12, "2.65", multiplier="trillion")]))
+    three_years.add(release("gacc-2025-again", "2025-07-25", [
+        figure(TRADE, year(2023), 2.40e12, "2.40", multiplier="trillion")]))
+    rows = window_csv(three_years, date(2025, 10, 15), tmp_path)  # 18 July is the 90th day
+    assert [(r["period_label"], r["new_release_id"]) for r in rows] == [
+        ("2023", "gacc-2025-again"), ("2024", "gacc-2025-revision")]  # newest first
+    assert float(rows[1]["old_value"]) == 2.63e12 and float(rows[1]["new_value"]) == 2.65e12
+    later = window_csv(three_years, date(2025, 10, 16), tmp_path)
+    assert [r["new_release_id"] for r in later] == ["gacc-2025-again"]
+    assert window_csv(three_years, date(2025, 10, 23), tmp_path) == []
+
+
+def test_revisions_csv_holds_every_revision_since_the_previous_brief(
+        three_years: Warehouse, tmp_path) -> None:
+    three_years.add(release("gacc-2025-revision", "2025-07-18", [
+        figure(TRADE, year(2024), 2.65e12, "2.65", multiplier="trillion")]))
+    record_brief(three_years.path, datetime(2025, 8, 1, tzinfo=UTC).isoformat(), "2025-08-01",
+                 "/briefs/2025-08-01-brief.pdf", None)
+    for n, (y, value) in enumerate(((2022, 2.12e12), (2023, 2.39e12), (2024, 2.66e12))):
+        three_years.add(release(f"late-{n}", "2025-09-0" + str(n + 1), [
+            figure(TRADE, year(y), value, f"{value / 1e12:.2f}", multiplier="trillion")]))
+    # A year after the previous brief: the window is what it did not know, not 90 days.
+    rows = window_csv(three_years, date(2026, 8, 1), tmp_path)
+    assert [r["new_release_id"] for r in rows] == ["late-2", "late-1", "late-0"]
+    assert [float(r["new_value"]) for r in rows] == [2.66e12, 2.39e12, 2.12e12]
+    with duckdb.connect(str(three_years.path), read_only=True) as con:
+        shown = collect_changes(con, date(2026, 8, 1), 1).revisions
+    assert [r["new_release_id"] for r in shown] == ["late-2"]  # the brief lists the first rows

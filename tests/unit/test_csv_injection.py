@@ -75,16 +75,15 @@ def test_the_briefs_csv_attachments_neutralise_every_formula_and_keep_its_text(
     data = collect_brief(hostile, dt.date.today(), dt.datetime.now())
     read = {name: csv_rows(path.read_text(encoding="utf-8"))
             for name, (path, _) in data.attachments.items()}
-    assert set(read) == {"figures.csv", "figure_vintages.csv", "findings.csv", "releases.csv"}
+    assert set(read) == {"figures.csv", "revisions.csv", "findings.csv", "releases.csv"}
     for rows in read.values():
         assert_spreadsheet_safe(every_cell(rows))
     neutralised = {"'" + p for p in PAYLOADS}
     assert {r["title"] for r in read["releases.csv"]} == neutralised
     reported = [r for r in read["figures.csv"] if r["is_derived"] == "false"]
-    for rows in (reported, read["figure_vintages.csv"]):
-        assert {r["quote"] for r in rows} == neutralised
-        assert {r["qualifier_text"] for r in rows} == neutralised
-        assert {restore(r["quote"]) for r in rows} == set(PAYLOADS)
+    assert {r["quote"] for r in reported} == neutralised
+    assert {r["qualifier_text"] for r in reported} == neutralised
+    assert {restore(r["quote"]) for r in reported} == set(PAYLOADS)
     # A number stays a number: a negative growth rate and the exact comparator are not text
     # a spreadsheet runs.
     assert {(r["yoy_pct"], r["comparator"]) for r in reported} == {("-2.7", "=")}
