@@ -73,10 +73,11 @@ def _open_build(con: duckdb.DuckDBPyConnection, full: bool) -> tuple[str, str, i
     return key, kind, con.execute(statement("build/scope_size")).fetchone()[0]
 
 
-def _materialise(con: duckdb.DuckDBPyConnection, mart: str, key: str, in_scope: int) -> None:
-    """Replace the rows of the metrics in scope in marts.<mart> with the model's rows."""
-    for name in ("build/create_mart",) + (("build/materialise",) if in_scope else ()):
-        con.execute(statement(name).replace("{mart}", mart).replace("{key}", key))
+def _materialise(con: duckdb.DuckDBPyConnection, mart: str, key: str, kind: str) -> None:
+    """Store the model's rows in marts.<mart>: the whole table in a full build, else the rows
+    of the metrics in scope replaced."""
+    name = "build/create_mart" if kind == "full" else "build/materialise"
+    con.execute(statement(name).replace("{mart}", mart).replace("{key}", key))
 
 
 def apply_layers(con: duckdb.DuckDBPyConnection, layers: Iterable[str] = LAYERS,
@@ -100,7 +101,7 @@ def apply_layers(con: duckdb.DuckDBPyConnection, layers: Iterable[str] = LAYERS,
                     con.execute(_text(path))
                     mart = materialised(path)
                     if mart and build is not None:
-                        _materialise(con, *mart, in_scope=build[2])
+                        _materialise(con, *mart, kind=build[1])
                 except duckdb.Error as exc:
                     raise RuntimeError(
                         f"sql/{layer}/{path.name} failed: {exc}. Fix the SQL file and run "

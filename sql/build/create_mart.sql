@@ -1,3 +1,4 @@
--- Creates marts.{mart} with the columns of its model, build_{mart}, if it does not exist yet
--- (the first build, or the first after the SQL changed). See sql/build/materialise.sql.
-create table if not exists marts.{mart} as select * from build_{mart} limit 0
+-- How a full build stores a mart: marts.{mart} is created from its model, the temp view
+-- build_{mart} over every metric ({mart} from the model file's "-- Materialised:" line; the
+-- marts were dropped first). An incremental build replaces rows: sql/build/materialise.sql.
+create table marts.{mart} as select * from build_{mart}

@@ -140,7 +140,7 @@ def test_documented_queries_run(run) -> None:
     blocks = re.findall(r"```sql\n(.*?)```", doc, re.DOTALL)
     statements = [s.strip() for b in blocks for s in b.split(";") if s.strip()
                   and not all(line.startswith("--") for line in s.strip().splitlines())]
-    assert len(statements) == 5
+    assert len(statements) == 6
     with duckdb.connect(str(run["folder"] / "w.duckdb"), read_only=True) as con:
         results = [con.execute(s).fetchall() for s in statements]
     assert results[3] == [(pytest.approx(2.63e12 / 1.108), "~")]

@@ -75,12 +75,13 @@ def test_one_measured_run_reports_every_step(tmp_path: Path) -> None:
     seeds = make_seeds(tmp_path / "seeds", 3, 5, with_curated=False)
     write_bulk_files(seeds, tmp_path / "bulk")
     out = measure(seeds, tmp_path / "bulk", tmp_path / "work")
-    for step in ("load", "rerun", "transform", "checks", "brief_queries", "render",
+    for step in ("load", "rerun", "transform", "checks", "transform_incremental",
+                 "checks_incremental", "brief_queries", "render",
                  "weasyprint_same_html", "record_brief", "snapshot", "record_and_snapshot",
                  "duckdb_bulk_load"):
         assert out[step] > 0, step
     assert (out["releases_loaded"], out["rerun_loaded"], out["rejected"]) == (3, 0, 0)
-    assert out["observations"] == 15
+    assert out["observations"] == 20  # the 3 releases, and 1 more for the incremental build
     assert out["peak_rss_mib"] > 50 and out["pdf_bytes"] > 10_000
     assert out["attachments_bytes"] > 1_000 and out["snapshot_bytes"] > 100_000
 
