@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -125,6 +126,33 @@ def empty_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         sqlrunner.apply_layers(con, ["schema"])
         load_reference(con, SEEDS_DIR)
         sqlrunner.apply_layers(con)
+    return path
+
+
+@pytest.fixture(scope="session")
+def seeds_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every curated release (the article and the backfill) loaded and every SQL layer built,
+    once a session (per test process). Tests only read it; one that writes takes a copy
+    (copy_of_seeds_warehouse)."""
+    from flows.load import load_seeds
+    from flows.transform import build_warehouse
+
+    path = tmp_path_factory.mktemp("seeds-warehouse") / "barometer.duckdb"
+    summary = load_seeds(path, SEEDS_DIR)
+    assert summary.rejected == [], summary.rejected
+    build_warehouse(path)
+    os.chmod(path, 0o444)  # a test that writes to the shared file fails loudly
+    return path
+
+
+def copy_of_seeds_warehouse(seeds_warehouse: Path, folder: Path) -> Path:
+    """A writable copy of the session's built seeds warehouse, in folder."""
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "barometer.duckdb"
+    shutil.copyfile(seeds_warehouse, path)
+    os.chmod(path, 0o644)
     return path
 
 

@@ -11,6 +11,7 @@ count.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -18,7 +19,6 @@ import pytest
 from flows.paths import ROOT
 from flows.snapshot import SNAPSHOT_STORAGE_VERSION, publish_snapshot
 from tests.duckdb_engines import OLDER_ENGINES, Answer, Engine, venv_cli
-from tests.unit.test_query import build_query_warehouse
 
 pytestmark = pytest.mark.e2e
 
@@ -46,10 +46,10 @@ def documented_as_of_queries() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def published(tmp_path_factory: pytest.TempPathFactory, seeds_warehouse: Path) -> dict:
     """The curated seeds' snapshot, each statement to ask of it, and DuckDB 2.0's answers."""
     folder = tmp_path_factory.mktemp("snapshot_cli")
-    warehouse = build_query_warehouse(folder)
+    warehouse = seeds_warehouse
     snapshot = publish_snapshot(warehouse, folder / "snapshot" / "barometer.duckdb")
     with duckdb.connect(str(snapshot), read_only=True) as con:
         views = [r[0] for r in con.execute(

@@ -18,9 +18,8 @@ import duckdb
 import pytest
 
 from flows import sqlrunner
-from flows.load import load_seeds
 from flows.transform import build_warehouse
-from tests.conftest import Warehouse, copy_seeds, figure, release
+from tests.conftest import Warehouse, figure, release
 
 # Every as-of macro the warehouse offers (docs/warehouse.md), the checks' included.
 AS_OF_MACROS = [
@@ -167,11 +166,8 @@ def _assert_matches_fresh_warehouses(full: Path, folder: Path) -> int:
 
 
 def test_every_as_of_macro_on_every_publication_date_of_the_curated_seeds_equals_a_fresh_warehouse(
-        tmp_path: Path) -> None:
-    db = tmp_path / "w.duckdb"
-    load_seeds(db, copy_seeds(tmp_path / "seeds", article_only=False))
-    build_warehouse(db)
-    assert _assert_matches_fresh_warehouses(db, tmp_path) >= 10
+        seeds_warehouse: Path, tmp_path: Path) -> None:
+    assert _assert_matches_fresh_warehouses(seeds_warehouse, tmp_path) >= 10
 
 
 def test_every_as_of_macro_over_a_history_of_revisions_equals_a_fresh_warehouse(

@@ -38,9 +38,9 @@ def build_query_warehouse(directory: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A built warehouse shared by this module's tests (they only read it)."""
-    return build_query_warehouse(tmp_path_factory.mktemp("query"))
+def snapshot(seeds_warehouse: Path) -> Path:
+    """The session's built seeds warehouse (this module's tests only read it)."""
+    return seeds_warehouse
 
 
 def test_select_returns_columns_and_the_exact_row(snapshot: Path) -> None:

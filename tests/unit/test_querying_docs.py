@@ -13,7 +13,6 @@ import pytest
 from flows.paths import ROOT
 from flows.query import check_read_only, csv_safe, run_query, timeout_message
 from flows.settings import Settings
-from tests.unit.test_query import build_query_warehouse
 
 DOC = ROOT / "docs" / "querying.md"
 SQL_BLOCKS = re.findall(r"```sql\n(.*?)```", DOC.read_text(encoding="utf-8"), re.DOTALL)
@@ -22,9 +21,9 @@ Rows = tuple[list[str], list[tuple[Any, ...]]]
 
 
 @pytest.fixture(scope="module")
-def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A built warehouse shared by this module's tests (they only read it)."""
-    return build_query_warehouse(tmp_path_factory.mktemp("querying_docs"))
+def snapshot(seeds_warehouse: Path) -> Path:
+    """The session's built seeds warehouse (this module's tests only read it)."""
+    return seeds_warehouse
 
 
 def _dicts(result: Rows) -> list[dict[str, Any]]:

@@ -87,19 +87,13 @@ def test_pdf_carries_metadata_and_is_tagged(warehouse, tmp_path: Path) -> None:
     assert not list(tmp_path.glob(".*.partial"))
 
 
-def test_long_lists_are_bounded_and_travel_whole_as_csv(tmp_path: Path) -> None:
+def test_long_lists_are_bounded_and_travel_whole_as_csv(tmp_path: Path,
+                                                       seeds_warehouse: Path) -> None:
     """The backfill: 21 releases and 4 findings, with room for 3 rows a list."""
     import csv
     import io
 
-    from flows.load import load_seeds
-    from flows.transform import build_warehouse
-    from tests.conftest import copy_seeds
-
-    db = tmp_path / "w.duckdb"
-    assert load_seeds(db, copy_seeds(tmp_path / "seeds", article_only=False)).rejected == []
-    build_warehouse(db)
-    data = collect_brief(db, date(2026, 11, 28), datetime(2026, 11, 28, tzinfo=UTC),
+    data = collect_brief(seeds_warehouse, date(2026, 11, 28), datetime(2026, 11, 28, tzinfo=UTC),
                          table_rows=3)
     assert (len(data.releases), data.release_count) == (3, 21)
     assert (len(data.findings), data.finding_count) == (3, 4)
