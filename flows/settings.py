@@ -39,8 +39,9 @@ class Settings(BaseSettings):
     work_pool: str = "barometer"
     brief_author: str = "Cross-border e-commerce barometer"
     brief_table_rows: int = 40
-    # DuckDB's memory cap, e.g. "1GB" (flows/warehouse_db.py); empty: DuckDB's own default.
-    duckdb_memory_limit: str = ""
+    # DuckDB's memory cap (flows/warehouse_db.py); past it DuckDB spills to disk. Empty: DuckDB's
+    # own default, 80% of the machine's memory.
+    duckdb_memory_limit: str = "600MB"
     # `barometer query` stops a query that runs longer than this (flows/query.py).
     query_timeout_seconds: float = Field(default=60.0, gt=0)
     # Who settles review items (`barometer review accept|reject`): the login name by default.

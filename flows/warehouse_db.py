@@ -1,10 +1,10 @@
 """Open the warehouse (or the snapshot) with the project's DuckDB settings.
 
 DuckDB's buffer manager may use up to 80% of the machine's memory. BAROMETER_DUCKDB_MEMORY_LIMIT
-(e.g. 1GB) caps it; past the cap DuckDB spills to a folder under the system's temporary
-directory (a read-only connection, the brief's, would otherwise have nowhere to spill). There
-is no cap by default: no cap has been measured to hold at 1,000,000 observations, where the
-build's materialised marts take most of the run's 1.8 GiB peak (docs/benchmarks.md).
+(600MB by default) caps it; past the cap DuckDB spills to a folder under the system's temporary
+directory (a read-only connection, the brief's, would otherwise have nowhere to spill). At
+1,000,000 observations the full build peaks at about 0.7 GiB under the default cap, 2.5 GiB
+without one, in about the same time (docs/benchmarks.md). Set it empty for DuckDB's own default.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def connect(path: Path | str | None = None, read_only: bool = False) -> duckdb.D
             except duckdb.Error as exc:
                 raise ValueError(
                     f"BAROMETER_DUCKDB_MEMORY_LIMIT={limit!r} is not a size DuckDB accepts "
-                    f"({exc}); set it like 1GB or 512MB, or leave it empty for no cap"
+                    f"({exc}); set it like 1GB or 600MB, or empty for DuckDB's own default"
                 ) from None
         sqlrunner.execute(con, "load/set_spill_directory", [str(SPILL_DIR)])
     except BaseException:

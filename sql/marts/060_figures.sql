@@ -19,28 +19,43 @@ publishers as (select publisher_id, name, name_zh from core.publishers),
 
 releases as (select release_id, published_on from core.releases),
 
--- A derived figure stands only while nothing is reported for its metric and period: the days
--- on which either side can change.
-derived_moments as (
-    select distinct metric_id, period_kind, period_start, period_end,
-        unnest([known_from, known_until]) as moment
-    from derived
-    union
-    select r.metric_id, r.period_kind, r.period_start, r.period_end, r.known_from as moment
-    from reported as r
-    semi join derived as d
-        on d.metric_id = r.metric_id and d.period_kind = r.period_kind
-        and d.period_start = r.period_start and d.period_end = r.period_end
+-- Reported rows of a metric and period cover every day from its first publication on (a new
+-- vintage only replaces one), so a derived figure stands until that day: nothing to split.
+first_reported as (
+    select metric_id, period_kind, period_start, period_end, min(known_from) as reported_from
+    from reported
+    group by all
 ),
 
-derived_spans as (
+standing as (
     select
-        *,
-        coalesce(lead(moment) over (
-            partition by metric_id, period_kind, period_start, period_end order by moment
-        ), date 'infinity') as moment_until
-    from derived_moments
-    where moment < date 'infinity'
+        d.*,
+        least(d.known_until, coalesce(f.reported_from, date 'infinity')) as standing_until
+    from derived as d
+    left join first_reported as f
+        on f.metric_id = d.metric_id and f.period_kind = d.period_kind
+        and f.period_start = d.period_start and f.period_end = d.period_end
+    where d.known_from < coalesce(f.reported_from, date 'infinity')
+),
+
+-- Who a derived figure comes from, and when its newest input was published, per distinct list
+-- of sources.
+source_publishers as (
+    select
+        ids.source_publisher_ids,
+        'derived from ' || string_agg(distinct p.name, ', ' order by p.name) as publisher
+    from (select distinct source_publisher_ids from standing) as ids
+    cross join unnest(ids.source_publisher_ids) as u(publisher_id)
+    inner join publishers as p on p.publisher_id = u.publisher_id
+    group by ids.source_publisher_ids
+),
+
+source_releases as (
+    select ids.source_release_ids, max(rel.published_on) as published_on
+    from (select distinct source_release_ids from standing) as ids
+    cross join unnest(ids.source_release_ids) as u(release_id)
+    inner join releases as rel on rel.release_id = u.release_id
+    group by ids.source_release_ids
 ),
 
 reported_figures as (
@@ -107,36 +122,21 @@ derived_figures as (
         true as is_derived,
         d.derivation,
         cast(null as varchar) as publisher_id,
-        'derived from ' || (
-            select string_agg(distinct p.name, ', ' order by p.name)
-            from publishers as p
-            where list_contains(d.source_publisher_ids, p.publisher_id)
-        ) as publisher,
+        sp.publisher,
         cast(null as varchar) as publisher_zh,
         d.source_release_ids[1] as release_id,
-        (
-            select max(rel.published_on) from releases as rel
-            where list_contains(d.source_release_ids, rel.release_id)
-        ) as published_on,
+        sr.published_on,
         d.derivation || ': ' || d.inputs as quote,
         cast(null as varchar) as vintage_status,
         cast(0 as bigint) as vintage_count,
         d.value_lo,
         d.value_hi,
         cast(null as varchar) as note,
-        s.moment as known_from,
-        s.moment_until as known_until
-    from derived_spans as s
-    inner join derived as d
-        on d.metric_id = s.metric_id and d.period_kind = s.period_kind
-        and d.period_start = s.period_start and d.period_end = s.period_end
-        and valid_at(s.moment, d.known_from, d.known_until)
-    where not exists (
-        select 1 from reported as r
-        where r.metric_id = s.metric_id and r.period_kind = s.period_kind
-            and r.period_start = s.period_start and r.period_end = s.period_end
-            and valid_at(s.moment, r.known_from, r.known_until)
-    )
+        d.known_from,
+        d.standing_until as known_until
+    from standing as d
+    left join source_publishers as sp on sp.source_publisher_ids = d.source_publisher_ids
+    left join source_releases as sr on sr.source_release_ids = d.source_release_ids
 ),
 
 final as (

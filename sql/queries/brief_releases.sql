@@ -3,14 +3,17 @@ with
 
 releases as (select * from releases where published_on <= cast(? as date)),
 
+-- Who each release quotes: one row per release and source (a release has many figures).
+quoted as (select distinct release_id, reported_by from core.observations),
+
 sources as (
     select
-        o.release_id,
+        q.release_id,
         string_agg(distinct p.name || coalesce(' (' || p.name_zh || ')', ''), '; '
             order by p.name || coalesce(' (' || p.name_zh || ')', '')) as quoted_sources
-    from core.observations as o
-    inner join core.publishers as p on p.publisher_id = o.reported_by
-    group by o.release_id
+    from quoted as q
+    inner join core.publishers as p on p.publisher_id = q.reported_by
+    group by q.release_id
 ),
 
 final as (

@@ -96,6 +96,14 @@ HISTORY = [
         figure(TRADE, year(2024), None, yoy=10.9),
         count(MARKET, level(2024), 1_200_000, "1,200,000", comparator="~"),
     ]),
+    # a rate beside 2021 implies a 2020 level nobody reported; then 2020 is reported with a
+    # rate but no level, and the derived figure gives way to it all the same
+    ("h10", "2025-02-03", [
+        figure(TRADE, year(2021), 1.98e12, "1.98", multiplier="trillion", yoy=20.0),
+    ]),
+    ("h11", "2025-02-10", [
+        figure(TRADE, year(2020), None, yoy=12.0),
+    ]),
 ]
 
 

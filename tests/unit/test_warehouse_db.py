@@ -22,10 +22,17 @@ def test_the_cap_comes_from_the_setting(tmp_path: Path, monkeypatch: pytest.Monk
     assert spill == str(SPILL_DIR)
 
 
-def test_no_cap_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_cap_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("BAROMETER_DUCKDB_MEMORY_LIMIT", raising=False)
     limit, _ = _settings(tmp_path / "w.duckdb")
-    assert limit != "286.1 MiB" and limit.endswith("GiB")
+    assert limit == "572.2 MiB"  # 600 MB in DuckDB's own units
+
+
+def test_an_empty_setting_leaves_duckdbs_own_default(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BAROMETER_DUCKDB_MEMORY_LIMIT", "")
+    limit, _ = _settings(tmp_path / "w.duckdb")
+    assert limit != "572.2 MiB" and limit.endswith("GiB")
 
 
 def test_a_bad_cap_says_what_is_wrong(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
