@@ -27,7 +27,7 @@ PAYLOADS = ['=HYPERLINK("http://x","y")', "=cmd|' /C calc'!A0", "+1+1", "@SUM(1)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?")
 # Reading a cell back: drop the ' that csv_safe put before a formula (docs/querying.md).
-ADDED_QUOTE = re.compile(r"'(?='*[=+@\t\r-])")
+ADDED_QUOTE = re.compile(r"\A'(?='*[=+@\t\r-])")
 
 
 def restore(cell: str) -> str:
