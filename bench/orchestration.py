@@ -39,13 +39,16 @@ def plain(seeds: Path, work: Path) -> None:
 
 
 def flow(seeds: Path, work: Path) -> None:
+    """The flow as `barometer run` runs it (flows/run_api.py: no heartbeats)."""
     from flows.pipeline import barometer_brief
+    from flows.run_api import one_off_heartbeats
 
-    barometer_brief(warehouse_path=work / "barometer.duckdb", out_dir=work / "briefs",
-                    seeds_dir=seeds, inbox_dir=work / "inbox", raw_dir=work / "raw",
-                    snapshot_path=work / "snapshot" / "barometer.duckdb", as_of=AS_OF,
-                    run_date=AS_OF,  # a regular brief of that day, as `plain` renders
-                    author="Benchmark")
+    with one_off_heartbeats():
+        barometer_brief(warehouse_path=work / "barometer.duckdb", out_dir=work / "briefs",
+                        seeds_dir=seeds, inbox_dir=work / "inbox", raw_dir=work / "raw",
+                        snapshot_path=work / "snapshot" / "barometer.duckdb", as_of=AS_OF,
+                        run_date=AS_OF,  # a regular brief of that day, as `plain` renders
+                        author="Benchmark")
 
 
 if __name__ == "__main__":

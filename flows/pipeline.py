@@ -13,20 +13,17 @@ from flows.brief_kind import brief_kind
 from flows.heal import claim_run
 from flows.run_lock import RunLocked, run_lock
 from flows.tasks import (
-    checks_task,
     collect_task,
-    inbox_task,
     load_task,
-    prepare_task,
     publish_task,
     registry_task,
     render_task,
-    summary_task,
     transform_task,
 )
 
 
-@flow(name="barometer-brief", log_prints=False)
+# persist_result=False: the brief's path comes back to the caller, nobody reads it from storage
+@flow(name="barometer-brief", log_prints=False, persist_result=False)
 def barometer_brief(
     warehouse_path: Path,
     out_dir: Path,
@@ -54,24 +51,18 @@ def barometer_brief(
     claim_run(logger)  # record this process on the run; crash runs whose is gone
     try:
         with run_lock(warehouse_path, lock_wait_seconds):
-            prepare_task(warehouse_path)
             raw_dir = raw_dir or warehouse_path.parent / "raw"
-            warnings = load_task(warehouse_path, seeds_dir)
-            if inbox_dir is not None:
-                warnings += inbox_task(warehouse_path, inbox_dir, raw_dir)
+            warnings = load_task(warehouse_path, seeds_dir, inbox_dir, raw_dir)
             if sources_path is not None:
                 sources, contact, problems = registry_task(sources_path)
                 warnings += problems
                 run_id = str(uuid4())
                 for source in sources:
                     warnings += collect_task(warehouse_path, raw_dir, source, run_id, contact)
-            transform_task(warehouse_path)
-            findings = checks_task(warehouse_path, as_of)
+            findings = transform_task(warehouse_path, as_of)
             rendered = render_task(warehouse_path, out_dir, as_of, warnings, author, table_rows,
                                    kind)
-            pdf = publish_task(warehouse_path, rendered, snapshot_path)
-            summary_task(rendered, findings)
-            return Path(pdf)
+            return Path(publish_task(warehouse_path, rendered, snapshot_path, findings))
     except RunLocked as exc:  # one line, not a traceback: nothing of this run happened
         logger.error("%s", exc)
         return Failed(message=str(exc))

@@ -1,4 +1,11 @@
-"""Prefect tasks: thin wrappers that log and hand plain values between the plain functions."""
+"""Prefect tasks: thin wrappers that log and hand plain values between the plain functions.
+
+A task is one step a person watching the run would name (load, collect a source, transform,
+render, publish), not one per function: each task run costs Prefect's engine and the server
+work (events, a row, logs), so small steps share a task. No task caches or persists its result:
+every run does its work afresh, and the cache key Prefect would otherwise hash from each task's
+inputs (the brief's data among them) is never used.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +19,7 @@ from prefect.artifacts import (
     create_markdown_artifact,
     create_table_artifact,
 )
+from prefect.cache_policies import NO_CACHE
 from prefect.logging import get_run_logger
 from prefect.runtime import flow_run
 
@@ -26,11 +34,16 @@ from flows.scratch import remove_orphaned_scratch
 from flows.sources import RegistryError, Source, load_registry
 from flows.transform import build_warehouse, enforce_blocking, run_checks
 
+NOT_CACHED: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
 
-@task(name="load releases")
-def load_task(warehouse_path: Path, seeds_dir: Path) -> list[str]:
-    """Load reference seeds and curated releases; return a warning per refused release."""
+
+@task(name="load releases", **NOT_CACHED)
+def load_task(warehouse_path: Path, seeds_dir: Path, inbox_dir: Path | None,
+              raw_dir: Path) -> list[str]:
+    """Under the run lock: clear what a killed run left, load reference seeds and curated
+    releases, then the inbox (when given); return a warning per refused release or file."""
     logger = get_run_logger()
+    _prepare(logger, warehouse_path)
     summary = load_seeds(warehouse_path, seeds_dir)
     logger.info("loaded %d release(s), %d already present", len(summary.loaded),
                 len(summary.unchanged))
@@ -38,13 +51,23 @@ def load_task(warehouse_path: Path, seeds_dir: Path) -> list[str]:
     for error in summary.rejected:
         logger.warning("%s", error)
         warnings.append(str(error))
+    if inbox_dir is not None:
+        warnings += _load_inbox(logger, warehouse_path, inbox_dir, raw_dir)
     return warnings
 
 
-@task(name="inbox")
-def inbox_task(warehouse_path: Path, inbox_dir: Path, raw_dir: Path) -> list[str]:
+def _prepare(logger: Any, warehouse_path: Path) -> None:
+    """Clear what a killed run left (scratch folders, a half-published brief's record) so this
+    run starts clean."""
+    for folder in remove_orphaned_scratch():
+        logger.info("removed %s, left by a run that was killed", folder)
+    repaired = repair_unfinished_publication(warehouse_path)
+    if repaired:
+        logger.warning("%s", repaired)
+
+
+def _load_inbox(logger: Any, warehouse_path: Path, inbox_dir: Path, raw_dir: Path) -> list[str]:
     """Load what analysts dropped in the inbox; return a warning per refused file."""
-    logger = get_run_logger()
     report = process_inbox(warehouse_path, inbox_dir, warehouse_path.parent, raw_dir)
     logger.info("inbox: %d file(s) processed, %d release(s) loaded, %d refused",
                 len(report.processed), len(report.loaded), len(report.rejected))
@@ -55,7 +78,7 @@ def inbox_task(warehouse_path: Path, inbox_dir: Path, raw_dir: Path) -> list[str
     return report.warnings()
 
 
-@task(name="read source registry")
+@task(name="read source registry", **NOT_CACHED)
 def registry_task(sources_path: Path) -> tuple[list[Source], str, list[str]]:
     """Read the enabled sources and the contact the User-Agent names; a broken registry is a
     warning, and no source is collected."""
@@ -67,7 +90,7 @@ def registry_task(sources_path: Path) -> tuple[list[Source], str, list[str]]:
     return registry.enabled(), registry.contact, []
 
 
-@task(name="collect source", task_run_name="collect {source.id}")
+@task(name="collect source", task_run_name="collect {source.id}", **NOT_CACHED)
 def collect_task(warehouse_path: Path, raw_dir: Path, source: Source, run_id: str,
                  contact: str) -> list[str]:
     """Fetch, archive, parse and load one source; its failure is a warning, never the run's.
@@ -96,19 +119,14 @@ def collect_task(warehouse_path: Path, raw_dir: Path, source: Source, run_id: st
     return report.warnings()
 
 
-@task(name="transform")
-def transform_task(warehouse_path: Path) -> int:
-    """Build staging, marts, views and checks in SQL; return how many files ran."""
-    build = build_warehouse(warehouse_path)
-    get_run_logger().info("built %d SQL files (%s build, %d metric(s) recomputed)",
-                          len(build.files), build.kind, build.metrics_rebuilt)
-    return len(build.files)
-
-
-@task(name="checks")
-def checks_task(warehouse_path: Path, as_of: date) -> list[dict[str, Any]]:
-    """Run every check; fail on blocking errors, log the rest for the brief."""
+@task(name="transform and check", **NOT_CACHED)
+def transform_task(warehouse_path: Path, as_of: date) -> list[dict[str, Any]]:
+    """Build staging, marts, views and checks in SQL, then run every check: fail on blocking
+    errors, log the rest and return them for the brief."""
     logger = get_run_logger()
+    build = build_warehouse(warehouse_path)
+    logger.info("built %d SQL files (%s build, %d metric(s) recomputed)", len(build.files),
+                build.kind, build.metrics_rebuilt)
     findings = run_checks(warehouse_path, as_of)
     for finding in findings:
         logger.warning("%s: %s", finding["severity"], finding["message"])
@@ -117,19 +135,7 @@ def checks_task(warehouse_path: Path, as_of: date) -> list[dict[str, Any]]:
     return findings
 
 
-@task(name="prepare run")
-def prepare_task(warehouse_path: Path) -> None:
-    """Under the run lock: clear what a killed run left (scratch folders, a half-published
-    brief's record) so this run starts clean."""
-    logger = get_run_logger()
-    for folder in remove_orphaned_scratch():
-        logger.info("removed %s, left by a run that was killed", folder)
-    repaired = repair_unfinished_publication(warehouse_path)
-    if repaired:
-        logger.warning("%s", repaired)
-
-
-@task(name="render brief")
+@task(name="render brief", **NOT_CACHED)
 def render_task(warehouse_path: Path, out_dir: Path, as_of: date, warnings: list[str],
                 author: str, table_rows: int, kind: str = "regular") -> dict[str, Any]:
     """Collect the brief's data and render the PDF under a hidden name (publish_task puts it in
@@ -160,11 +166,11 @@ def render_task(warehouse_path: Path, out_dir: Path, as_of: date, warnings: list
     }
 
 
-@task(name="publish")
-def publish_task(warehouse_path: Path, rendered: dict[str, Any],
-                 snapshot_path: Path | None) -> str:
-    """Publish the brief, its record and the analysts' snapshot together, or none of them;
-    the brief's record lets the next one say what changed."""
+@task(name="publish", **NOT_CACHED)
+def publish_task(warehouse_path: Path, rendered: dict[str, Any], snapshot_path: Path | None,
+                 findings: list[dict[str, Any]]) -> str:
+    """Publish the brief, its record and the analysts' snapshot together, or none of them (the
+    brief's record lets the next one say what changed); then summarise the run in artifacts."""
     record = BriefRecord(rendered["generated_at"], rendered["as_of"], flow_run.get_id(),
                          rendered["kind"])
     pdf = publish_run(warehouse_path, rendered["staged"], record, snapshot_path)
@@ -172,12 +178,13 @@ def publish_task(warehouse_path: Path, rendered: dict[str, Any],
     logger.info("brief written to %s", pdf)
     if snapshot_path is not None:
         logger.info("snapshot published to %s", snapshot_path)
+    summarise_run(rendered, findings)
     return str(pdf)
 
 
-@task(name="summarise run")
-def summary_task(rendered: dict[str, Any], findings: list[dict[str, Any]]) -> None:
-    """Publish a markdown artifact: headline figures, findings and the brief's path."""
+def summarise_run(rendered: dict[str, Any], findings: list[dict[str, Any]]) -> None:
+    """Publish the run's artifacts: headline figures, findings and the brief's path (markdown),
+    the new releases (table) and a link to the PDF."""
     lines = ["# Barometer brief", "", f"Brief: `{rendered['pdf']}`", "", "## Headline figures"]
     lines += [f"- {line}" for line in rendered["headlines"]]
     lines += ["", f"## Findings ({len(findings)})"]
