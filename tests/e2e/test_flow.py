@@ -143,5 +143,8 @@ def test_documented_queries_run(run) -> None:
     assert len(statements) == 6
     with duckdb.connect(str(run["folder"] / "w.duckdb"), read_only=True) as con:
         results = [con.execute(s).fetchall() for s in statements]
-    assert results[3] == [(pytest.approx(2.63e12 / 1.108), "~")]
-    assert len(results[0]) == 19
+    # the real-time periods of China's 2024 growth: the article's, still standing
+    assert [row[2:] for row in results[0]] == [(10.8, pytest.approx(2.63e12 / 1.108), "~")]
+    assert results[0][-1][1] == date.max  # 'infinity', as Python's duckdb returns it
+    assert results[4] == [(pytest.approx(2.63e12 / 1.108), "~")]
+    assert len(results[1]) == 19
