@@ -17,6 +17,7 @@ from flows.paths import SQL_DIR
 LAYERS: tuple[str, ...] = ("schema", "staging", "marts", "views", "checks")
 # The layers a build runs after working out what changed (the schema layer comes first).
 BUILD_LAYERS = ("staging", "marts", "views", "checks")
+_MODEL = re.compile(r"^create or replace temp view build_", re.MULTILINE)
 _MATERIALISED = re.compile(
     r"^-- Materialised: marts\.([a-z_]+), rows replaced by ([a-z_]+)$", re.MULTILINE)
 
@@ -38,6 +39,12 @@ def layer_files(layer: str) -> list[Path]:
 @cache
 def _text(path: Path) -> str:
     return path.read_text(encoding="utf-8")
+
+
+def is_model(path: Path) -> bool:
+    """Does the file define a model (the temp view build_<mart> a build materialises, or one it
+    reads)? Every other file of a build layer makes a persistent object (a view, a macro)."""
+    return _MODEL.search(_text(path)) is not None
 
 
 def materialised(path: Path) -> tuple[str, str] | None:
@@ -85,8 +92,8 @@ def apply_layers(con: duckdb.DuckDBPyConnection, layers: Iterable[str] = LAYERS,
     """Run every file of the given layers, in order, in one transaction (the marts tables and
     the state they were built from change together, or not at all). Marts are rebuilt only for
     the metrics whose claims changed since the last build, unless the SQL or the reference data
-    changed, or full is asked: then every mart is rebuilt. When nothing changed, the layers
-    after the schema are left as they are."""
+    changed, or full is asked: then every mart is rebuilt, and every view and macro made again.
+    When nothing changed, the layers after the schema are left as they are."""
     ran: list[str] = []
     build: tuple[str, str, int] | None = None
     con.execute("begin transaction")
@@ -97,6 +104,11 @@ def apply_layers(con: duckdb.DuckDBPyConnection, layers: Iterable[str] = LAYERS,
             if build is not None and build[1:] == ("incremental", 0):
                 continue
             for path in layer_files(layer):
+                # The views and macros an incremental build would make are those of the last
+                # full build, the SQL being the same (its hash is in the build key): only the
+                # models run again.
+                if build is not None and build[1] == "incremental" and not is_model(path):
+                    continue
                 try:
                     con.execute(_text(path))
                     mart = materialised(path)

@@ -128,10 +128,14 @@ def transform_task(warehouse_path: Path, as_of: date) -> list[dict[str, Any]]:
     logger.info("built %d SQL files (%s build, %d metric(s) recomputed)", len(build.files),
                 build.kind, build.metrics_rebuilt)
     findings = run_checks(warehouse_path, as_of)
+    # Errors and warnings one by one; notes (a large history has tens of thousands) counted.
     for finding in findings:
-        logger.warning("%s: %s", finding["severity"], finding["message"])
+        if finding["severity"] != "info":
+            logger.warning("%s: %s", finding["severity"], finding["message"])
     enforce_blocking(findings)
-    logger.info("%d finding(s), none blocking", len(findings))
+    notes = sum(1 for f in findings if f["severity"] == "info")
+    logger.info("%d finding(s), none blocking; %d note(s), listed in the brief's findings.csv",
+                len(findings), notes)
     return findings
 
 
@@ -182,13 +186,22 @@ def publish_task(warehouse_path: Path, rendered: dict[str, Any], snapshot_path: 
     return str(pdf)
 
 
+# The run's markdown artifact lists the most severe findings; a large history has thousands.
+ARTIFACT_FINDINGS = 50
+
+
 def summarise_run(rendered: dict[str, Any], findings: list[dict[str, Any]]) -> None:
     """Publish the run's artifacts: headline figures, findings and the brief's path (markdown),
     the new releases (table) and a link to the PDF."""
     lines = ["# Barometer brief", "", f"Brief: `{rendered['pdf']}`", "", "## Headline figures"]
     lines += [f"- {line}" for line in rendered["headlines"]]
     lines += ["", f"## Findings ({len(findings)})"]
-    lines += [f"- **{f['severity']}**: {f['message']}" for f in findings] or ["- none"]
+    lines += [f"- **{f['severity']}**: {f['message']}" for f in findings[:ARTIFACT_FINDINGS]]
+    if not findings:
+        lines.append("- none")
+    elif len(findings) > ARTIFACT_FINDINGS:
+        lines.append(f"- … and {len(findings) - ARTIFACT_FINDINGS} more, most severe first: "
+                     "every one is in the brief's findings.csv")
     if rendered["warnings"]:
         lines += ["", "## Warnings"] + [f"- {w}" for w in rendered["warnings"]]
     create_markdown_artifact(key="barometer-brief", markdown="\n".join(lines),

@@ -1,10 +1,10 @@
 -- Builds: temp tables build_inputs (each metric's fingerprint now) and build_scope, the
 -- metrics this build recomputes: those whose stored claims (observations, their releases'
--- dates and load order, the metric's own definition) changed since the last build, plus every
+-- dates and load order) changed since the last build, plus every
 -- metric tied to one of them through core.ratio_definitions, transitively (a ratio's three
 -- terms are derived from one another). Grain: one row per metric.
--- Inputs: core.observations, core.releases, core.metrics, core.ratio_definitions,
--- marts.metric_state.
+-- Inputs: core.observations, core.releases, core.ratio_definitions, marts.metric_state. (A
+-- change to a metric's definition rebuilds everything: sql/build/reference_state.sql.)
 create or replace temp table build_inputs as
 with
 
@@ -12,16 +12,13 @@ observations as (select * from core.observations),
 
 releases as (select release_id, publisher_id, published_on, loaded_at from core.releases),
 
-metrics as (select * from core.metrics),
-
 final as (
     select
         o.metric_id,
         count(*) as observation_count,
-        bit_xor(hash(o, r.publisher_id, r.published_on, r.loaded_at, m)) as fingerprint
+        bit_xor(hash(o, r.publisher_id, r.published_on, r.loaded_at)) as fingerprint
     from observations as o
     inner join releases as r using (release_id)
-    left join metrics as m using (metric_id)
     group by o.metric_id
 )
 

@@ -82,7 +82,8 @@ def test_a_failed_build_keeps_the_previous_marts_and_state(
         encoding="utf-8")
     warehouse.add(json.loads(late.read_text(encoding="utf-8")))
     broken = tmp_path / "990_broken.sql"
-    broken.write_text("select * from no_such_table;", encoding="utf-8")
+    broken.write_text("create or replace temp view build_broken as select * from no_such_table;",
+                      encoding="utf-8")
     real = sqlrunner.layer_files
     monkeypatch.setattr(sqlrunner, "layer_files",
                         lambda layer: real(layer) + ([broken] if layer == "checks" else []))
