@@ -251,16 +251,23 @@ def record_rejection(con: duckdb.DuckDBPyConnection, error: ReleaseError,
                       [printable(error.source), error.release_id, sha, error.problem])
 
 
+# Release files read, checked and inserted together: DuckDB holds a batch's text and parsed
+# form at once, so the batch bounds the load's memory (10,000 files of 100 figures are about
+# 400 MB of text, more than the default memory limit, flows/warehouse_db.py).
+LOAD_BATCH_FILES = 1_000
+
+
 def load_seeds(db_path: Path, seeds_dir: Path, fast: bool = True) -> LoadSummary:
     """Create the schema, upsert reference seeds and load every curated release.
 
     Files already loaded byte for byte are skipped unparsed. The others are checked by DuckDB
     (flows/fast_load.py; `fast` False: none is) and those it is not sure of are validated by
-    the model one by one (a refused one is recorded, the rest go on); all that pass are
-    inserted together in one transaction, in file name order."""
+    the model one by one (a refused one is recorded, the rest go on); those that pass are
+    inserted in file name order, each batch of LOAD_BATCH_FILES files in one transaction (a
+    release is loaded whole or not at all; a rerun skips the batches already loaded)."""
     summary = LoadSummary()
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    with connect(db_path) as con, BulkFile() as bulk:
+    with connect(db_path) as con:
         sqlrunner.apply_layers(con, ["schema"])
         load_reference(con, seeds_dir)
         stored = {r["release_id"]: r["claims_sha256"]
@@ -268,6 +275,26 @@ def load_seeds(db_path: Path, seeds_dir: Path, fast: bool = True) -> LoadSummary
         by_claims = {sha: release_id for release_id, sha in stored.items()}
         reference = Reference.read(con)
         paths = release_paths(seeds_dir / "releases")
+        for first in range(0, len(paths), LOAD_BATCH_FILES):
+            batch = _Batch(con, seeds_dir, stored, by_claims, reference, summary)
+            batch.load(paths[first:first + LOAD_BATCH_FILES], fast)
+    return summary
+
+
+@dataclass
+class _Batch:
+    """One batch of release files: screened by DuckDB, the rest validated by the model, all
+    that pass inserted in one transaction."""
+
+    con: duckdb.DuckDBPyConnection
+    seeds_dir: Path
+    stored: dict[str, str]
+    by_claims: dict[str, str]
+    reference: Reference
+    summary: LoadSummary
+
+    def load(self, paths: list[Path], fast: bool) -> None:
+        con, stored, by_claims, summary = self.con, self.stored, self.by_claims, self.summary
         hashes: dict[Path, str] = {}
         new: dict[Path, os.stat_result] = {}
         for path in paths:
@@ -276,35 +303,37 @@ def load_seeds(db_path: Path, seeds_dir: Path, fast: bool = True) -> LoadSummary
             hashes[path] = sha256_of(raw)
             if hashes[path] not in by_claims and b"\\" not in raw:
                 new[path] = info
-        try:
-            certain = fast_load.screen(con, new, date.today()) if fast else {}
-            accepted: list[tuple[Path, str]] = []
-            screened: list[tuple[Path, int, str, str]] = []
-            for path in paths:
-                sha = hashes[path]
-                known = by_claims.get(sha)
-                if known is not None:
-                    summary.unchanged.append(known)
-                    continue
-                release_id = certain.get(path)
-                if release_id is not None and release_id not in stored:
-                    screened.append((path, len(accepted), sha,
-                                     _document_path_of(path, None, seeds_dir)))
-                else:
-                    parsed = _validated(con, path, stored, by_claims, reference, summary)
-                    if parsed is None:
+        with BulkFile() as bulk:
+            try:
+                certain = fast_load.screen(con, new, date.today()) if fast else {}
+                accepted: list[tuple[Path, str]] = []
+                screened: list[tuple[Path, int, str, str]] = []
+                for path in paths:
+                    sha = hashes[path]
+                    known = by_claims.get(sha)
+                    if known is not None:
+                        summary.unchanged.append(known)
                         continue
-                    release_id, sha = parsed.release.release_id, parsed.claims_sha256
-                    release_row, observation_rows = release_rows(
-                        parsed, _document_path(parsed, seeds_dir))
-                    bulk.add(release_row, observation_rows, review_rows(parsed), len(accepted))
-                stored[release_id] = sha
-                by_claims[sha] = release_id
-                accepted.append((path, release_id))
-            _load_batch(con, bulk, screened, accepted, seeds_dir, summary)
-        finally:
-            fast_load.drop(con)
-    return summary
+                    release_id = certain.get(path)
+                    if release_id is not None and release_id not in stored:
+                        screened.append((path, len(accepted), sha,
+                                         _document_path_of(path, None, self.seeds_dir)))
+                    else:
+                        parsed = _validated(con, path, stored, by_claims, self.reference,
+                                            summary)
+                        if parsed is None:
+                            continue
+                        release_id, sha = parsed.release.release_id, parsed.claims_sha256
+                        release_row, observation_rows = release_rows(
+                            parsed, _document_path(parsed, self.seeds_dir))
+                        bulk.add(release_row, observation_rows, review_rows(parsed),
+                                 len(accepted))
+                    stored[release_id] = sha
+                    by_claims[sha] = release_id
+                    accepted.append((path, release_id))
+                _load_batch(con, bulk, screened, accepted, self.seeds_dir, summary)
+            finally:
+                fast_load.drop(con)
 
 
 def _validated(con: duckdb.DuckDBPyConnection, path: Path, stored: dict[str, str],

@@ -368,3 +368,20 @@ def test_a_number_held_for_review_may_be_absurd_but_never_infinite(tmp_path: Pat
     with pytest.raises(ReleaseError, match=r"held_for_review\.0\.value: value 1E\+309 of \? is "
                        "absurd: a number must be below 1e100"):
         read_release(tmp_path / "r.json")
+
+
+def test_a_load_in_batches_stores_what_one_batch_does(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The curated seeds and synthetic releases loaded 7 files at a time (a bad one among
+    them) give the same rows and the same refusal as one batch."""
+    from bench.synthetic import make_seeds
+
+    seeds = make_seeds(tmp_path / "seeds", 12, 5)
+    (seeds / "releases" / "synthetic-000003.json").write_text("{not json", encoding="utf-8")
+    whole = load_seeds(tmp_path / "whole.duckdb", seeds)
+    monkeypatch.setattr(load_module, "LOAD_BATCH_FILES", 7)
+    batched = load_seeds(tmp_path / "batched.duckdb", seeds)
+    assert len(whole.loaded) > 20 and [e.problem for e in whole.rejected] == [
+        e.problem for e in batched.rejected] != []
+    assert batched.loaded == whole.loaded
+    assert snapshot(tmp_path / "batched.duckdb") == snapshot(tmp_path / "whole.duckdb")
