@@ -73,8 +73,7 @@ def measure(seeds: Path, bulk_dir: Path, work: Path) -> dict:
     rerun = _timed(out, "rerun", lambda: load_seeds(db, seeds))
     out["rerun_loaded"] = len(rerun.loaded)
     _timed(out, "transform", lambda: build_warehouse(db))
-    findings = _timed(out, "checks", lambda: run_checks(db, AS_OF))
-    enforce_blocking(findings)
+    enforce_blocking(_timed(out, "checks", lambda: run_checks(db, AS_OF)))
     # One more release arrives: the next build recomputes only the metrics it touched.
     with connect(db) as con:
         load_release(con, read_release(_next_release(seeds, work)))

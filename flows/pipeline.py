@@ -59,10 +59,10 @@ def barometer_brief(
                 run_id = str(uuid4())
                 for source in sources:
                     warnings += collect_task(warehouse_path, raw_dir, source, run_id, contact)
-            findings = transform_task(warehouse_path, as_of)
+            checks = transform_task(warehouse_path, as_of)
             rendered = render_task(warehouse_path, out_dir, as_of, warnings, author, table_rows,
                                    kind)
-            return Path(publish_task(warehouse_path, rendered, snapshot_path, findings))
+            return Path(publish_task(warehouse_path, rendered, snapshot_path, checks))
     except RunLocked as exc:  # one line, not a traceback: nothing of this run happened
         logger.error("%s", exc)
         return Failed(message=str(exc))

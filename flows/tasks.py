@@ -32,7 +32,7 @@ from flows.publish import BriefRecord, publish_run, repair_unfinished_publicatio
 from flows.render import stage_brief
 from flows.scratch import remove_orphaned_scratch
 from flows.sources import RegistryError, Source, load_registry
-from flows.transform import build_warehouse, enforce_blocking, run_checks
+from flows.transform import CheckResult, build_warehouse, enforce_blocking, run_checks
 
 NOT_CACHED: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
 
@@ -120,23 +120,21 @@ def collect_task(warehouse_path: Path, raw_dir: Path, source: Source, run_id: st
 
 
 @task(name="transform and check", **NOT_CACHED)
-def transform_task(warehouse_path: Path, as_of: date) -> list[dict[str, Any]]:
+def transform_task(warehouse_path: Path, as_of: date) -> CheckResult:
     """Build staging, marts, views and checks in SQL, then run every check: fail on blocking
-    errors, log the rest and return them for the brief."""
+    errors, log the warnings, count the notes."""
     logger = get_run_logger()
     build = build_warehouse(warehouse_path)
     logger.info("built %d SQL files (%s build, %d metric(s) recomputed)", len(build.files),
                 build.kind, build.metrics_rebuilt)
-    findings = run_checks(warehouse_path, as_of)
+    checks = run_checks(warehouse_path, as_of)
     # Errors and warnings one by one; notes (a large history has tens of thousands) counted.
-    for finding in findings:
-        if finding["severity"] != "info":
-            logger.warning("%s: %s", finding["severity"], finding["message"])
-    enforce_blocking(findings)
-    notes = sum(1 for f in findings if f["severity"] == "info")
-    logger.info("%d finding(s), none blocking; %d note(s), listed in the brief's findings.csv",
-                len(findings), notes)
-    return findings
+    for finding in checks.findings:
+        logger.warning("%s: %s", finding["severity"], finding["message"])
+    enforce_blocking(checks)
+    logger.info("%d warning(s), none blocking; %d note(s), listed in the brief's findings.csv",
+                len(checks.findings), checks.notes)
+    return checks
 
 
 @task(name="render brief", **NOT_CACHED)
@@ -172,7 +170,7 @@ def render_task(warehouse_path: Path, out_dir: Path, as_of: date, warnings: list
 
 @task(name="publish", **NOT_CACHED)
 def publish_task(warehouse_path: Path, rendered: dict[str, Any], snapshot_path: Path | None,
-                 findings: list[dict[str, Any]]) -> str:
+                 checks: CheckResult) -> str:
     """Publish the brief, its record and the analysts' snapshot together, or none of them (the
     brief's record lets the next one say what changed); then summarise the run in artifacts."""
     record = BriefRecord(rendered["generated_at"], rendered["as_of"], flow_run.get_id(),
@@ -182,26 +180,22 @@ def publish_task(warehouse_path: Path, rendered: dict[str, Any], snapshot_path: 
     logger.info("brief written to %s", pdf)
     if snapshot_path is not None:
         logger.info("snapshot published to %s", snapshot_path)
-    summarise_run(rendered, findings)
+    summarise_run(rendered, checks)
     return str(pdf)
 
 
-# The run's markdown artifact lists the most severe findings; a large history has thousands.
-ARTIFACT_FINDINGS = 50
-
-
-def summarise_run(rendered: dict[str, Any], findings: list[dict[str, Any]]) -> None:
+def summarise_run(rendered: dict[str, Any], checks: CheckResult) -> None:
     """Publish the run's artifacts: headline figures, findings and the brief's path (markdown),
     the new releases (table) and a link to the PDF."""
     lines = ["# Barometer brief", "", f"Brief: `{rendered['pdf']}`", "", "## Headline figures"]
     lines += [f"- {line}" for line in rendered["headlines"]]
-    lines += ["", f"## Findings ({len(findings)})"]
-    lines += [f"- **{f['severity']}**: {f['message']}" for f in findings[:ARTIFACT_FINDINGS]]
-    if not findings:
+    lines += ["", f"## Findings ({len(checks.findings) + checks.notes})"]
+    lines += [f"- **{f['severity']}**: {f['message']}" for f in checks.findings]
+    if checks.notes:
+        lines.append(f"- {checks.notes} note(s) (severity info): every one is in the brief's "
+                     "findings.csv")
+    elif not checks.findings:
         lines.append("- none")
-    elif len(findings) > ARTIFACT_FINDINGS:
-        lines.append(f"- … and {len(findings) - ARTIFACT_FINDINGS} more, most severe first: "
-                     "every one is in the brief's findings.csv")
     if rendered["warnings"]:
         lines += ["", "## Warnings"] + [f"- {w}" for w in rendered["warnings"]]
     create_markdown_artifact(key="barometer-brief", markdown="\n".join(lines),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,15 +22,26 @@ def build_warehouse(db_path: Path, full: bool = False) -> sqlrunner.Build:
         return sqlrunner.apply_layers(con, full=full)
 
 
-def run_checks(db_path: Path, as_of: date) -> list[dict[str, Any]]:
-    """Every check finding as known on as_of, most severe first."""
+@dataclass(frozen=True)
+class CheckResult:
+    """What the checks found on a date: every error and warning, and how many notes."""
+
+    findings: list[dict[str, Any]]  # errors and warnings, most severe first
+    notes: int  # findings of severity info: the brief lists them all in findings.csv
+
+
+def run_checks(db_path: Path, as_of: date) -> CheckResult:
+    """The checks' errors and warnings as known on as_of, most severe first, and the number of
+    notes (fetching tens of thousands of notes cost more than the build that made them)."""
     with connect(db_path, read_only=True) as con:
-        return sqlrunner.fetch_dicts(con, "queries/brief_findings", [as_of])
+        return CheckResult(
+            sqlrunner.fetch_dicts(con, "queries/run_findings", [as_of]),
+            sqlrunner.fetch_dicts(con, "queries/run_note_count", [as_of])[0]["notes"])
 
 
-def enforce_blocking(findings: list[dict[str, Any]]) -> None:
+def enforce_blocking(checks: CheckResult) -> None:
     """Raise when any finding is an error: the brief must not print broken figures."""
-    errors = [f["message"] for f in findings if f["severity"] == "error"]
+    errors = [f["message"] for f in checks.findings if f["severity"] == "error"]
     if errors:
         listing = "\n  - ".join(errors)
         raise BlockingCheckError(
