@@ -67,9 +67,19 @@ def _build_key(con: duckdb.DuckDBPyConnection) -> str:
     return hashlib.sha256(f"{sql_hash()}|{reference}".encode()).hexdigest()
 
 
-def _open_build(con: duckdb.DuckDBPyConnection, full: bool) -> tuple[str, str, int]:
+@dataclass(frozen=True)
+class _Plan:
+    """What a build will do: its key, its kind (full, incremental or unchanged) and how many
+    metrics it recomputes."""
+
+    key: str
+    kind: str
+    metrics: int
+
+
+def _open_build(con: duckdb.DuckDBPyConnection, full: bool) -> _Plan:
     """Drop the marts when the SQL or reference data changed (or when asked), then work out
-    which metrics this build recomputes; return the build key, kind and how many metrics."""
+    which metrics this build recomputes."""
     key = _build_key(con)
     stored = con.execute(statement("build/stored_build_key")).fetchone()
     kind = "full" if full or stored is None or stored[0] != key else "incremental"
@@ -77,7 +87,8 @@ def _open_build(con: duckdb.DuckDBPyConnection, full: bool) -> tuple[str, str, i
         con.execute(statement("build/drop_marts"))
         con.execute(_text(SQL_DIR / "schema" / "120_marts.sql"))
     con.execute(statement("build/scope"))
-    return key, kind, con.execute(statement("build/scope_size")).fetchone()[0]
+    metrics = con.execute(statement("build/scope_size")).fetchone()[0]
+    return _Plan(key, "unchanged" if (kind, metrics) == ("incremental", 0) else kind, metrics)
 
 
 def _materialise(con: duckdb.DuckDBPyConnection, mart: str, key: str, kind: str) -> None:
@@ -95,41 +106,40 @@ def apply_layers(con: duckdb.DuckDBPyConnection, layers: Iterable[str] = LAYERS,
     changed, or full is asked: then every mart is rebuilt, and every view and macro made again.
     When nothing changed, the layers after the schema are left as they are."""
     ran: list[str] = []
-    build: tuple[str, str, int] | None = None
+    plan: _Plan | None = None
     con.execute("begin transaction")
     try:
         for layer in layers:
-            if layer in BUILD_LAYERS and build is None:
-                build = _open_build(con, full)
-            if build is not None and build[1:] == ("incremental", 0):
+            if layer in BUILD_LAYERS and plan is None:
+                plan = _open_build(con, full)
+            if plan is not None and plan.kind == "unchanged":
                 continue
             for path in layer_files(layer):
                 # The views and macros an incremental build would make are those of the last
                 # full build, the SQL being the same (its hash is in the build key): only the
                 # models run again.
-                if build is not None and build[1] == "incremental" and not is_model(path):
+                if plan is not None and plan.kind == "incremental" and not is_model(path):
                     continue
                 try:
                     con.execute(_text(path))
                     mart = materialised(path)
-                    if mart and build is not None:
-                        _materialise(con, *mart, kind=build[1])
+                    if mart and plan is not None:
+                        _materialise(con, *mart, kind=plan.kind)
                 except duckdb.Error as exc:
                     raise RuntimeError(
                         f"sql/{layer}/{path.name} failed: {exc}. Fix the SQL file and run "
                         "again; nothing of this build was kept, and a rerun is safe."
                     ) from exc
                 ran.append(f"{layer}/{path.name}")
-        if build is not None and build[1:] != ("incremental", 0):
+        if plan is not None and plan.kind != "unchanged":
             con.execute(statement("build/record_build"))
-            con.execute(statement("build/record_build_key"), list(build))
+            con.execute(statement("build/record_build_key"),
+                        [plan.key, plan.kind, plan.metrics])
     except BaseException:
         con.execute("rollback")
         raise
     con.execute("commit")
-    if build is None:
-        return Build(ran, "none", 0)
-    return Build(ran, "unchanged" if build[1:] == ("incremental", 0) else build[1], build[2])
+    return Build(ran, plan.kind, plan.metrics) if plan else Build(ran, "none", 0)
 
 
 def statement(name: str) -> str:

@@ -1,13 +1,8 @@
--- Builds: check_integrity_as_of(as_of_on), the integrity check's findings as known on a date: the rows of
--- marts.check_findings of check_id 'integrity' whose real-time period holds the date, most severe first.
--- Grain: one row per finding. Inputs: marts.check_findings.
+-- Builds: check_integrity_as_of(as_of_on), the integrity check's findings as known on a date:
+-- the findings of check_findings_as_of whose check_id is 'integrity'.
+-- Grain: one row per finding. Inputs: check_findings_as_of.
 create or replace macro check_integrity_as_of(as_of_on) as table
-select * exclude (known_from, known_until)
-from marts.check_findings
-where cast(as_of_on as date) >= known_from and cast(as_of_on as date) < known_until
-    and check_id = 'integrity'
-order by case severity when 'error' then 0 when 'warning' then 1 else 2 end,
-    check_id, metric_id, period_label, release_id, message;
+select * from check_findings_as_of(as_of_on) where check_id = 'integrity';
 
 comment on macro table check_integrity_as_of is
     'Blocking check: figures that break the model''s rules (unknown metric or source, wrong unit, negative value, share above 1, change at or below -100%). Zero rows means it holds.';

@@ -1,16 +1,7 @@
--- Inserts a batch of observations from a newline-delimited JSON file (parameter: its path).
-insert into core.observations (
-    release_id, seq, metric_id, period_kind, period_start, period_end, period_text,
-    value, value_as_written, multiplier_word, unit, comparator, qualifier_text,
-    rounding_halfwidth, yoy_pct, yoy_comparator, yoy_text, yoy_rounding_halfwidth,
-    reported_by, attributed_on, attributed_text, vintage_status, quote, quote_start, quote_end,
-    note
-)
-select release_id, seq, metric_id, period_kind, period_start, period_end, period_text,
-       value, value_as_written, multiplier_word, unit, comparator, qualifier_text,
-       rounding_halfwidth, yoy_pct, yoy_comparator, yoy_text, yoy_rounding_halfwidth,
-       reported_by, attributed_on, attributed_text, vintage_status, quote, quote_start,
-       quote_end, note
+-- Inserts a batch of observations from a newline-delimited JSON file (parameter: its path),
+-- by column name: the file's columns are those of core.observations.
+insert into core.observations by name
+select *
 from read_json(?, format = 'newline_delimited', columns = {
     release_id: 'varchar', seq: 'integer', metric_id: 'varchar', period_kind: 'varchar',
     period_start: 'date', period_end: 'date', period_text: 'varchar', value: 'double',

@@ -1,28 +1,18 @@
 -- Builds: marts.ratio_derivations, the third term of share = numerator ÷ denominator wherever
 -- two of the three are reported for the same period and the third is not, for each span of
 -- time in which those three reported terms stayed the same.
--- Grain: one row per derived metric per period per span. Inputs: core.ratio_definitions,
+-- Grain: one row per derived metric per period per span. Inputs: stg_ratio_terms,
 -- marts.reported.
 -- Materialised: marts.ratio_derivations, rows replaced by metric_id
 create or replace temp view build_ratio_derivations as
 with
-
-definitions as (select * from core.ratio_definitions),
 
 levels as not materialized (
     select * from marts.reported
     where value is not null and metric_id in (select metric_id from build_scope)
 ),
 
--- Each ratio's three terms, one row per term.
-term_metrics as (
-    select
-        ratio_metric_id,
-        numerator_metric_id,
-        denominator_metric_id,
-        unnest([ratio_metric_id, numerator_metric_id, denominator_metric_id]) as term_metric_id
-    from definitions
-),
+term_metrics as (select * from stg_ratio_terms),
 
 -- Every period in which one of a ratio's three terms is reported, and the days on which one of
 -- them can change.
@@ -42,11 +32,10 @@ moments as (
 spans as (
     select
         *,
-        coalesce(lead(moment) over (
-            partition by ratio_metric_id, numerator_metric_id, denominator_metric_id,
-                period_kind, period_start, period_end
-            order by moment
-        ), date 'infinity') as moment_until
+        span_until(moment, (
+            ratio_metric_id, numerator_metric_id, denominator_metric_id,
+            period_kind, period_start, period_end
+        )) as moment_until
     from moments
     where moment < date 'infinity'
 ),

@@ -56,9 +56,7 @@ moments as (
 spans as (
     select
         *,
-        coalesce(lead(moment) over (
-            partition by metric_id, period_kind, period_start, period_end order by moment
-        ), date 'infinity') as moment_until
+        span_until(moment, (metric_id, period_kind, period_start, period_end)) as moment_until
     from moments
     where moment < date 'infinity'
 ),

@@ -1,7 +1,7 @@
 -- Builds: marts.shares, each share beside its numerator and denominator, for each span of time
 -- in which those three figures stayed the same.
 -- Grain: one row per share metric per period where the share is known (reported or derived),
--- per span. Inputs: core.ratio_definitions, marts.figures.
+-- per span. Inputs: core.ratio_definitions, stg_ratio_terms, marts.figures.
 -- Materialised: marts.shares, rows replaced by share_metric_id
 create or replace temp view build_shares as
 with
@@ -13,15 +13,7 @@ figures as not materialized (
     where value is not null and metric_id in (select metric_id from build_scope)
 ),
 
--- Each ratio's three terms, one row per term.
-terms as (
-    select
-        ratio_metric_id,
-        numerator_metric_id,
-        denominator_metric_id,
-        unnest([ratio_metric_id, numerator_metric_id, denominator_metric_id]) as term_metric_id
-    from definitions
-),
+terms as (select * from stg_ratio_terms),
 
 share_periods as (
     select distinct d.*, share.period_kind, share.period_start, share.period_end
@@ -52,11 +44,10 @@ moments as (
 spans as (
     select
         *,
-        coalesce(lead(moment) over (
-            partition by ratio_metric_id, numerator_metric_id, denominator_metric_id,
-                period_kind, period_start, period_end
-            order by moment
-        ), date 'infinity') as moment_until
+        span_until(moment, (
+            ratio_metric_id, numerator_metric_id, denominator_metric_id,
+            period_kind, period_start, period_end
+        )) as moment_until
     from moments
     where moment < date 'infinity'
 ),

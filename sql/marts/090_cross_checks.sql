@@ -101,10 +101,8 @@ derived_moments as (
 derived_spans as (
     select
         *,
-        coalesce(lead(moment) over (
-            partition by metric_id, period_kind, period_start, period_end, derivation
-            order by moment
-        ), date 'infinity') as moment_until
+        span_until(moment, (metric_id, period_kind, period_start, period_end, derivation))
+            as moment_until
     from derived_moments
     where moment < date 'infinity'
 ),
