@@ -18,11 +18,16 @@ offences as (
             when m.metric_id is null then 'unknown metric ' || f.metric_id
             when f.unit <> m.metric_unit
                 then 'unit ' || f.unit || ' is not the metric''s unit ' || m.metric_unit
-            when f.value < 0 then 'negative value ' || cast(f.value as varchar)
+            -- worded as the brief words numbers (sql/staging/070_plain_number.sql)
+            when f.value < 0 then 'negative value '
+                || coalesce(plain_written(f.value_as_written, f.multiplier_word, f.unit),
+                            plain_number(f.value, f.unit))
             when f.unit = 'share' and f.value > 1
-                then 'share ' || cast(f.value as varchar) || ' is above 1'
+                then 'share ' || coalesce(plain_written(f.value_as_written, null, 'share'),
+                                          plain_number(f.value, 'share')) || ' is above 100%'
             when f.yoy_pct <= -100
-                then 'year-on-year change ' || cast(f.yoy_pct as varchar) || '% is at or below -100%'
+                then 'year-on-year change ' || plain_rate(f.yoy_pct, '=', false, null)
+                    || ' is at or below −100%'
             when f.reported_by not in (select publisher_id from publishers)
                 then 'unknown source ' || f.reported_by
         end as problem

@@ -19,13 +19,19 @@ final as (
         metric_id,
         period_label,
         claim_release_id as release_id,
-        format(
-            '{}, {}: {} {} {:.6g} ({} {}) against {} {} {:.6g} ({}); {}: the first allows '
-            || '{:.6g} to {:.6g}, the second {:.6g} to {:.6g}',
-            metric_name, period_label, claim_label, claim_comparator, claim_value, unit,
-            period_label, other_label, other_comparator, other_value, other_period_label,
-            verdict, claim_lo, claim_hi, other_lo, other_hi
-        ) as message,
+        -- worded as the brief words numbers (sql/staging/070_plain_number.sql): never a
+        -- float as stored, never 'inf'
+        metric_name || ', ' || period_label || ': '
+            || claim_label || ' ' || plain_claim(
+                claim_value, unit, claim_comparator, claim_is_approximate, claim_is_derived,
+                claim_value_as_written, claim_multiplier_word)
+            || ' against ' || other_label || ' ' || plain_claim(
+                other_value, unit, other_comparator, other_is_approximate, other_is_derived,
+                other_value_as_written, other_multiplier_word)
+            || case when other_period_label <> period_label
+                    then ' (' || other_period_label || ')' else '' end
+            || '; ' || verdict || ': the first allows ' || plain_interval(claim_lo, claim_hi, unit)
+            || ', the second ' || plain_interval(other_lo, other_hi, unit) as message,
         known_from,
         known_until
     from checks

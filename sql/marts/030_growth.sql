@@ -70,7 +70,7 @@ computed as (
     select
         *,
         case when computed_direction is not null and prior_value > 0
-            then (value / prior_value - 1) * 100 end as computed_yoy_pct,
+            then (value / prior_value - 1) * 100 end as computed_yoy_exact,
         case when prior_value > 0 and value is not null then cmp_compose(
             computed_direction,
             cmp_is_strict(comparator) or cmp_is_strict(prior_comparator),
@@ -116,15 +116,17 @@ final as (
         prior_period_label,
         prior_value,
         prior_comparator,
-        computed_yoy_pct,
-        case when computed_yoy_pct is not null then computed_yoy_comparator end
+        -- rates are read, not computed with: 2 decimals, no float noise (17.1597633… → 17.16);
+        -- the checks compare the exact intervals (computed_yoy_lo, computed_yoy_hi)
+        round(computed_yoy_exact, 2) as computed_yoy_pct,
+        case when computed_yoy_exact is not null then computed_yoy_comparator end
             as computed_yoy_comparator,
-        case when computed_yoy_pct is not null then computed_yoy_is_approximate end
+        case when computed_yoy_exact is not null then computed_yoy_is_approximate end
             as computed_yoy_is_approximate,
-        case when computed_yoy_pct is not null then computed_yoy_lo end as computed_yoy_lo,
-        case when computed_yoy_pct is not null then computed_yoy_hi end as computed_yoy_hi,
-        yoy_pct - computed_yoy_pct as yoy_difference_pp,
-        case when yoy_pct is not null and computed_yoy_pct is not null
+        case when computed_yoy_exact is not null then computed_yoy_lo end as computed_yoy_lo,
+        case when computed_yoy_exact is not null then computed_yoy_hi end as computed_yoy_hi,
+        round(yoy_pct - computed_yoy_exact, 2) as yoy_difference_pp,
+        case when yoy_pct is not null and computed_yoy_exact is not null
             then intervals_overlap(yoy_lo, yoy_hi, computed_yoy_lo, computed_yoy_hi)
         end as is_rate_consistent,
         period_label(period_kind, prior_year_start(period_start), prior_year_end(period_end))

@@ -69,7 +69,9 @@ terms as (
 share_from_terms as (
     select
         ratio_metric_id as metric_id, period_kind, period_start, period_end,
-        n_value / d_value as raw_value,
+        -- a share to read: 4 decimals of the fraction, 2 of its percentage (value_lo, value_hi
+        -- stay exact for the checks)
+        round(n_value / d_value, 4) as raw_value,
         dir_combine(cmp_direction(n_cmp), -cmp_direction(d_cmp)) as direction,
         cmp_is_strict(n_cmp) or cmp_is_strict(d_cmp) as is_strict,
         cmp_is_approx(n_cmp) or cmp_is_approx(d_cmp) as is_approximate,

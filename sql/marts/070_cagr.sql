@@ -54,8 +54,10 @@ final as (
         start_comparator,
         end_value,
         end_comparator,
+        -- a rate to read: 2 decimals (the interval cagr_lo, cagr_hi stays exact)
         case when direction is not null
-            then (power(end_value / start_value, 1.0 / years) - 1) * 100 end as cagr_pct,
+            then round((power(end_value / start_value, 1.0 / years) - 1) * 100, 2) end
+            as cagr_pct,
         cmp_compose(direction, is_strict, is_approximate) as cagr_comparator,
         is_approximate,
         is_derived,

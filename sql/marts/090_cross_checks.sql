@@ -2,7 +2,8 @@
 -- rate against the rate the two levels give, a derived figure against the reported figure of
 -- the same metric (same period, else the nearest one), and vintages of one figure that disagree
 -- on their qualifier, each for the span of time in which both claims stood. Intervals decide:
--- see sql/staging/010_bound_macros.sql.
+-- see sql/staging/010_bound_macros.sql. Each side says whether it is derived and, when reported,
+-- its value as written, so that a finding words it as the brief does (plain_claim).
 -- Grain: one row per comparison per span. Inputs: marts.growth, marts.derived, marts.reported,
 -- marts.vintages.
 -- Materialised: marts.cross_checks, rows replaced by metric_id
@@ -36,10 +37,16 @@ rate_vs_levels as (
         reported_yoy_pct as claim_value,
         reported_yoy_comparator as claim_comparator,
         false as claim_is_approximate,
+        false as claim_is_derived,
+        null::varchar as claim_value_as_written,
+        null::varchar as claim_multiplier_word,
         'reported year-on-year change' as claim_label,
         computed_yoy_pct as other_value,
         computed_yoy_comparator as other_comparator,
         computed_yoy_is_approximate as other_is_approximate,
+        true as other_is_derived,
+        null::varchar as other_value_as_written,
+        null::varchar as other_multiplier_word,
         'change computed from ' || prior_period_label || ' and ' || period_label || ' levels'
             as other_label,
         period_label as other_period_label,
@@ -117,10 +124,16 @@ derived_vs_reported as (
         d.value as claim_value,
         d.comparator as claim_comparator,
         d.is_approximate as claim_is_approximate,
+        true as claim_is_derived,
+        null::varchar as claim_value_as_written,
+        null::varchar as claim_multiplier_word,
         'derived (' || d.derivation || ')' as claim_label,
         r.value as other_value,
         r.comparator as other_comparator,
         r.is_approximate as other_is_approximate,
+        false as other_is_derived,
+        r.value_as_written as other_value_as_written,
+        r.multiplier_word as other_multiplier_word,
         'reported' as other_label,
         r.period_label as other_period_label,
         r.period_start = d.period_start and r.period_end = d.period_end
@@ -163,10 +176,16 @@ qualifier_changes as (
         cur.value as claim_value,
         cur.comparator as claim_comparator,
         cur.is_approximate as claim_is_approximate,
+        false as claim_is_derived,
+        cur.value_as_written as claim_value_as_written,
+        cur.multiplier_word as claim_multiplier_word,
         'reported by ' || cur.release_id as claim_label,
         prev.value as other_value,
         prev.comparator as other_comparator,
         prev.is_approximate as other_is_approximate,
+        false as other_is_derived,
+        prev.value_as_written as other_value_as_written,
+        prev.multiplier_word as other_multiplier_word,
         'reported earlier by ' || prev.release_id as other_label,
         prev.period_label as other_period_label,
         true as is_same_period,

@@ -54,9 +54,11 @@ final as (
         reported_by as new_reported_by,
         published_on as new_published_on,
         -- a change between a bound and an exact figure is not a measurable revision
+        -- changes to read, 2 decimals: 15.6 - 18.3 is -2.7, not -2.700000000000001
         case when is_value_revised and not is_qualifier_revised and previous_value <> 0
-            then (value - previous_value) / previous_value * 100 end as value_change_pct,
-        case when is_rate_revised then yoy_pct - previous_yoy_pct end as yoy_change_pp,
+            then round((value - previous_value) / previous_value * 100, 2) end
+            as value_change_pct,
+        case when is_rate_revised then round(yoy_pct - previous_yoy_pct, 2) end as yoy_change_pp,
         is_value_revised,
         is_qualifier_revised,
         is_rate_revised,

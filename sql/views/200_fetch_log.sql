@@ -1,7 +1,8 @@
 -- Builds: fetch_log (view), every HTTP attempt made to collect a source, newest first.
 -- Grain: one row per attempt. Inputs: core.fetch_log.
 create or replace view fetch_log as
-select * from core.fetch_log
+-- a duration to read: a tenth of a millisecond, not a double's noise
+select * replace (round(duration_ms, 1) as duration_ms) from core.fetch_log
 order by started_at desc, attempt desc;
 
 comment on view fetch_log is

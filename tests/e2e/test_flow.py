@@ -56,9 +56,9 @@ def test_headline_figures_keep_their_qualifiers(run) -> None:
 def test_derived_figures_are_marked_and_carry_bounds(run) -> None:
     text = pdf_text(run["pdf"])
     assert "about 2.374 trillion yuan (2023, derived)" in text
-    assert "about 118,450 entities (2022, derived)" in text
-    assert "more than about 200,000 entities" in text
-    assert "less than about 60%" in text
+    assert "about 118,500 entities (2022, derived)" in text
+    assert "at least about 200,000 entities" in text
+    assert "under roughly 60%" in text
     assert "compatible (different periods)" in text
     assert "No findings" in text
 

@@ -14,9 +14,12 @@ from flows.formatting import format_figure, format_number, format_points, format
         ((1e6, "entities", ">", False, "1", "million"), "more than 1 million entities"),
         ((1 / 3, "share", ">", False, "1/3"), "more than one-third (33.3%)"),
         ((2373646209386.28, "yuan", "~", True), "about 2.374 trillion yuan"),
-        ((118452.1, "entities", "~", True), "about 118,450 entities"),
-        ((200000.0, "entities", ">", True), "more than about 200,000 entities"),
-        ((0.6, "share", "<", True), "less than about 60%"),
+        ((118452.1, "entities", "~", True), "about 118,500 entities"),
+        ((200000.0, "entities", ">", True), "at least about 200,000 entities"),
+        ((200000.0, "entities", ">=", True), "at least about 200,000 entities"),
+        ((0.6, "share", "<", True), "under roughly 60%"),
+        ((0.6, "share", "<=", True), "under roughly 60%"),
+        ((0.6, "share", "<", False), "less than 60%"),
         ((5.0, "entities", ">=", False), "at least 5 entities"),
         ((None, "yuan", None, False), "—"),
     ],
@@ -29,6 +32,10 @@ def test_format_rate_keeps_sign_and_qualifier() -> None:
     assert format_rate(10.8) == "+10.8%"
     assert format_rate(-3.9) == "−3.9%"
     assert format_rate(10.5012, "~", True, decimals=2) == "about +10.50%"
+    # a computed rate: at most two decimals and four significant digits
+    assert format_rate(131.57894, decimals=2) == "+131.6%"
+    assert format_rate(-2.700000000000001) == "−2.7%"
+    assert format_rate(48.33) == "+48.33%"
     assert format_rate(10.0, ">") == "more than +10%"
     assert format_rate(None) == "—"
     assert format_rate(float("inf")) == "—"
@@ -37,12 +44,19 @@ def test_format_rate_keeps_sign_and_qualifier() -> None:
 def test_qualifier_words() -> None:
     assert [qualifier(c) for c in ("=", "~", ">", ">=", "<", "<=")] == [
         "", "about", "more than", "at least", "less than", "at most"]
-    assert qualifier(">", True) == "more than about"
+    # a bound of an approximate figure (docs/methodology.md, "Reading a figure")
+    assert [qualifier(c, True) for c in ("=", "~", ">", ">=", "<", "<=")] == [
+        "", "about", "at least about", "at least about", "under roughly", "under roughly"]
 
 
 def test_numbers_and_points() -> None:
     assert format_number(577.6e9, "yuan") == "577.6 billion yuan"
     assert format_number(15000, "merchants") == "15,000 merchants"
+    # a derived number shows at most four significant digits, and never e-notation
+    assert format_number(118452.1, "entities") == "118,500 entities"
+    assert format_number(999960, "entities") == "1 million entities"
+    assert format_number(1e18, "yuan") == "1,000,000 trillion yuan"
+    assert format_number(0.00123456, "yuan") == "0.001235 yuan"
     assert format_points(0.3) == "+0.30 pp"
     assert format_points(-1.25) == "−1.25 pp"
 
