@@ -187,7 +187,7 @@ def query(
         "--snapshot", help="DuckDB file to read (default: the published snapshot).")] = None,
 ) -> None:
     """Run one read-only query on the published snapshot and print the rows (docs/querying.md)."""
-    from flows.query import QueryError, format_csv, format_json, render_table, run_query
+    from flows.query import QueryError, format_csv, format_json, print_table, run_query
 
     if as_csv and as_json:
         typer.echo("error: choose one of --csv and --json", err=True)
@@ -205,7 +205,7 @@ def query(
     else:
         from rich.console import Console
 
-        Console().print(render_table(columns, rows))
+        print_table(Console(), columns, rows)
 
 
 @app.command()
@@ -275,7 +275,7 @@ def review(
     """List the numbers awaiting review, oldest first (accept or reject each by its ID)."""
     if ctx.invoked_subcommand is not None:
         return
-    from flows.query import format_csv, format_json, render_table
+    from flows.query import format_csv, format_json, print_table
     from flows.review import ReviewError, list_items
 
     if output not in ("table", "csv", "json"):
@@ -302,7 +302,7 @@ def review(
                 "period_end", "value_as_written", "multiplier_word", "unit", "yoy_pct",
                 "reason", "quote"]
         picked = [columns.index(c) for c in keep]
-        Console().print(render_table(keep, [[row[i] for i in picked] for row in rows]))
+        print_table(Console(), keep, [[row[i] for i in picked] for row in rows])
 
 
 @review_app.command("accept")

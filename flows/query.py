@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from rich.cells import cell_len
+from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
@@ -306,18 +308,79 @@ def format_json(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return json.dumps(records, ensure_ascii=False, indent=2)
 
 
+# A text column narrowed to fit the terminal keeps at least this many characters ("ab…").
+MIN_TEXT_WIDTH = 4
+
+
+def _table_text(value: Any) -> str:
+    """A value as a table cell: a double to the 15 significant digits it holds, written out
+    (15.549999999999999 → 15.55, 1e+16 → 10000000000000000.0); CSV and JSON keep every digit."""
+    if isinstance(value, float) and math.isfinite(value):
+        text = format(Decimal(f"{value:.15g}").normalize(), "f")
+        return text if "." in text else f"{text}.0"
+    return _text(value)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+def _cell_width(text: str) -> int:
+    """Terminal cells text takes on its widest line (a Chinese character takes two)."""
+    return max((cell_len(line) for line in text.splitlines()), default=0)
+
+
+def _fit_text_widths(natural: list[int], room: int) -> list[int]:
+    """The widest cap on the text columns' widths that fits their total into room, each kept
+    to at least MIN_TEXT_WIDTH (or its natural width, when narrower)."""
+    cap = max(natural, default=0)
+    while cap > MIN_TEXT_WIDTH and sum(min(w, cap) for w in natural) > room:
+        cap -= 1
+    return [min(w, max(cap, MIN_TEXT_WIDTH)) for w in natural]
+
+
 def render_table(
-    columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None
+    columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None,
+    width: int | None = None,
 ) -> Table:
-    """Rows as a rich table for the terminal; numbers right-aligned, NULL dimmed."""
+    """Rows as a rich table for the terminal, `width` cells wide at most when it can be (default:
+    the terminal's); numbers right-aligned and never cut, NULL dimmed. To fit, the text columns
+    are narrowed (cut with …) and the numbers' headers fold; when the numbers alone are wider
+    than the terminal, the table is wider than it (print_table does not crop it)."""
+    if width is None:
+        width = Console().width
+    cells = [["NULL" if v is None else _table_text(v) for v in row] for row in rows]
+    numeric = [any(_is_number(row[i]) for row in rows) for i in range(len(columns))]
+    content = [max((_cell_width(row[i]) for row in cells), default=0)
+               for i in range(len(columns))]
+    headers = [cell_len(c) for c in columns]
+    # each column takes two cells of padding and one of border, and the table one more border
+    room = width - (3 * len(columns) + 1)
+    widths = [max(c, h) for c, h in zip(content, headers, strict=True)]
+    if sum(widths) > room:
+        numbers = [max(c, 1) if n else 0 for c, n in zip(content, numeric, strict=True)]
+        text = [w for w, n in zip(widths, numeric, strict=True) if not n]
+        fitted = iter(_fit_text_widths(text, room - sum(numbers)))
+        widths = [numbers[i] if numeric[i] else next(fitted) for i in range(len(columns))]
+        for i in (i for i in range(len(columns)) if numeric[i]):  # room left: headers unfold
+            widths[i] += max(min(headers[i] - widths[i], room - sum(widths)), 0)
     table = Table(title=title, caption=f"{len(rows)} row{'s' if len(rows) != 1 else ''}")
-    for i, col in enumerate(columns):
-        numeric = any(
-            isinstance(row[i], int | float | Decimal) and not isinstance(row[i], bool)
-            for row in rows
-        )
-        table.add_column(col, justify="right" if numeric else "left")
+    if sum(widths) > room:
+        table.width = sum(widths) + 3 * len(columns) + 1
+    for col, is_numeric, col_width in zip(columns, numeric, widths, strict=True):
+        if is_numeric:  # a number fits its column whole; a longer header folds
+            table.add_column(col, justify="right", width=col_width, overflow="fold")
+        else:
+            table.add_column(col, justify="left", width=col_width, overflow="ellipsis",
+                             no_wrap=True)
     for row in rows:
         # escape: a quote with [brackets] must print as written, not as rich markup.
-        table.add_row(*("[dim]NULL[/dim]" if v is None else escape(_text(v)) for v in row))
+        table.add_row(*("[dim]NULL[/dim]" if v is None else escape(_table_text(v)) for v in row))
     return table
+
+
+def print_table(console: Console, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+                title: str | None = None) -> None:
+    """Print rows as a table fitted to the console's width; a table wider than the terminal
+    (its numbers alone do not fit) is printed whole, not cropped."""
+    console.print(render_table(columns, rows, title, console.width), crop=False)
