@@ -53,6 +53,7 @@ def barometer_brief(
         with run_lock(warehouse_path, lock_wait_seconds):
             raw_dir = raw_dir or warehouse_path.parent / "raw"
             warnings = load_task(warehouse_path, seeds_dir, inbox_dir, raw_dir)
+            sources = []
             if sources_path is not None:
                 sources, contact, problems = registry_task(sources_path)
                 warnings += problems
@@ -61,7 +62,7 @@ def barometer_brief(
                     warnings += collect_task(warehouse_path, raw_dir, source, run_id, contact)
             checks = transform_task(warehouse_path, as_of)
             rendered = render_task(warehouse_path, out_dir, as_of, warnings, author, table_rows,
-                                   kind)
+                                   kind, len(sources))
             return Path(publish_task(warehouse_path, rendered, snapshot_path, checks))
     except RunLocked as exc:  # one line, not a traceback: nothing of this run happened
         logger.error("%s", exc)
