@@ -17,6 +17,7 @@ from flows.notify import (
     send,
     summarise_changes,
 )
+from flows.paths import ROOT
 from flows.prefect_server import free_port
 from flows.settings import Settings
 from tests.loopback import Reply, finish_within
@@ -187,6 +188,19 @@ def test_the_setting_splits_on_spaces_and_commas_but_not_inside_a_url() -> None:
         "json://h:1/a", "mailto://m:25?from=a@x.org&to=b@x.org,c@x.org",
         "slack://T1/B2/C3/#barometer"]
     assert Settings().notify_destinations == []  # the default: nothing is sent
+
+
+def test_every_url_in_the_docs_is_one_apprise_takes() -> None:
+    import apprise
+
+    doc = (ROOT / "docs" / "scheduling.md").read_text(encoding="utf-8")
+    section = doc.split("## Notifications", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| [^|]+ \| `([^`]+://[^`]+)`", section, re.MULTILINE)
+    assert len(rows) == 6
+    for url in rows:
+        assert apprise.Apprise().add(url), url
+    assert {url.split("://")[0] for url in rows} == {"mailtos", "mailto", "https", "slack",
+                                                      "json"}
 
 
 def test_a_password_never_reaches_the_log(caplog) -> None:
