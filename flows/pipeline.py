@@ -11,6 +11,7 @@ from prefect.states import Failed, State
 
 from flows.brief_kind import brief_kind
 from flows.heal import claim_run
+from flows.notify import notify_failed_run
 from flows.run_lock import RunLocked, run_lock
 from flows.tasks import (
     collect_task,
@@ -22,8 +23,10 @@ from flows.tasks import (
 )
 
 
-# persist_result=False: the brief's path comes back to the caller, nobody reads it from storage
-@flow(name="barometer-brief", log_prints=False, persist_result=False)
+# persist_result=False: the brief's path comes back to the caller, nobody reads it from storage.
+# The hooks send a failed run's message whatever failed: a step, a refusal, bad parameters.
+@flow(name="barometer-brief", log_prints=False, persist_result=False,
+      on_failure=[notify_failed_run], on_crashed=[notify_failed_run])
 def barometer_brief(
     warehouse_path: Path,
     out_dir: Path,

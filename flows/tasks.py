@@ -28,6 +28,7 @@ from flows.collect import CollectContext, collect_source
 from flows.fetch import PROJECT_URL
 from flows.inbox import process_inbox
 from flows.load import load_seeds
+from flows.notify import notify_brief, summarise_changes
 from flows.publish import BriefRecord, publish_run, repair_unfinished_publication
 from flows.render import stage_brief
 from flows.run_warnings import RunWarning, refused_releases, source_failures
@@ -168,6 +169,7 @@ def render_task(warehouse_path: Path, out_dir: Path, as_of: date, warnings: list
         "as_of": as_of.isoformat(),
         "kind": kind,
         "is_first": not data.changes.has_previous,
+        "changes": summarise_changes(data.changes),  # for the run's message (flows/notify.py)
         "new_releases": [
             {"release": r["release_id"], "title": r["title"], "publisher": r["publisher"],
              "published_on": r["published_on"].isoformat(), "figures": r["figure_count"]}
@@ -180,7 +182,8 @@ def render_task(warehouse_path: Path, out_dir: Path, as_of: date, warnings: list
 def publish_task(warehouse_path: Path, rendered: dict[str, Any], snapshot_path: Path | None,
                  checks: CheckResult) -> str:
     """Publish the brief, its record and the analysts' snapshot together, or none of them (the
-    brief's record lets the next one say what changed); then summarise the run in artifacts."""
+    brief's record lets the next one say what changed); then summarise the run in artifacts and
+    send its message (BAROMETER_NOTIFY_URLS; one that fails is a warning)."""
     record = BriefRecord(rendered["generated_at"], rendered["as_of"], flow_run.get_id(),
                          rendered["kind"])
     pdf = publish_run(warehouse_path, rendered["staged"], record, snapshot_path)
@@ -189,6 +192,8 @@ def publish_task(warehouse_path: Path, rendered: dict[str, Any], snapshot_path: 
     if snapshot_path is not None:
         logger.info("snapshot published to %s", snapshot_path)
     summarise_run(rendered, checks)
+    notify_brief(rendered["changes"], str(pdf), rendered["as_of"], rendered["kind"],
+                 len(rendered["warnings"]), flow_run.get_id(), logger)
     return str(pdf)
 
 
