@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from flows.brief_data import Changes, Row
@@ -128,7 +129,8 @@ def compose_brief_message(summary: ChangeSummary, pdf: str, as_of: str, kind: st
         ]
     if warnings:
         lines.append(f"{_count(warnings, 'warning', 'warnings')} in the brief.")
-    lines += ["", f"Brief: {pdf}", f"Run: {run_url}"]
+    lines += ["", f"Brief: {pdf}", f"HTML edition: {Path(pdf).with_suffix('.html')}",
+              f"Run: {run_url}"]
     return Message(f"{which}: {headline}", "\n".join(lines))
 
 

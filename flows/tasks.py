@@ -156,7 +156,8 @@ def render_task(warehouse_path: Path, out_dir: Path, as_of: date, warnings: list
                          warnings, sources_tried)
     data.kind = kind
     staged = stage_brief(data, out_dir, author)
-    get_run_logger().info("brief rendered, to be published as %s", staged.target)
+    get_run_logger().info("brief rendered, to be published as %s (HTML edition: %s)",
+                          staged.target, staged.html)
     return {
         "pdf": str(staged.target),
         "staged": staged,

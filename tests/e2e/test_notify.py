@@ -119,7 +119,8 @@ def test_a_first_brief_says_so(notified: dict) -> None:
     assert message["title"] == "Barometer brief 2025-07-01: first brief"
     assert message["message"] == (
         "This is the first brief: there is nothing to compare with yet.\n\n"
-        f"Brief: {pdf}\nRun: {_run_url(notified['first'])}")
+        f"Brief: {pdf}\nHTML edition: {pdf.with_suffix('.html')}\n"
+        f"Run: {_run_url(notified['first'])}")
     assert notified["first"].result() == pdf
 
 
@@ -141,7 +142,8 @@ def test_a_brief_with_changes_says_what_changed_in_the_briefs_words(notified: di
         "(2801.3亿) (+21.5%)" in lines
     assert any(line.startswith("- Revised: ") and "2024: 2.63 trillion yuan, +10.8%" in line
                and "→ 2.71 trillion yuan, +11.2%" in line for line in lines), lines
-    assert lines[-2:] == [f"Brief: {pdf}", f"Run: {_run_url(notified['second'])}"]
+    assert lines[-3:] == [f"Brief: {pdf}", f"HTML edition: {pdf.with_suffix('.html')}",
+                          f"Run: {_run_url(notified['second'])}"]
     # Numbers as the brief words them: no raw floats, no e+ notation.
     assert "e+" not in body and "2710000000000" not in body and "280130000000" not in body
     (_, mail), = [m for m in notified["mails"] if m[1]["Subject"] == message["title"]]
@@ -198,5 +200,8 @@ def test_a_failed_run_keeps_its_own_failure_when_its_message_is_sent(notified: d
 
 def test_the_brief_path_in_the_message_exists(notified: dict) -> None:
     (message,) = notified["second_json"]
-    path = Path(message["message"].splitlines()[-2].removeprefix("Brief: "))
+    lines = message["message"].splitlines()
+    path = Path(lines[-3].removeprefix("Brief: "))
     assert path.is_file() and path.stat().st_size > 10_000
+    html = Path(lines[-2].removeprefix("HTML edition: "))
+    assert html.is_file() and "<html" in html.read_text(encoding="utf-8")

@@ -74,6 +74,7 @@ def test_a_first_brief_has_nothing_to_compare_with() -> None:
     assert message.title == "Barometer brief 2025-07-01: first brief"
     assert message.body == ("This is the first brief: there is nothing to compare with yet.\n\n"
                             "Brief: /b/2025-07-01-brief.pdf\n"
+                            "HTML edition: /b/2025-07-01-brief.html\n"
                             "Run: http://127.0.0.1:4200/runs/flow-run/x")
     assert not message.is_failure
 
@@ -93,7 +94,7 @@ def test_the_message_lists_the_first_few_of_each_kind_and_counts_them_all() -> N
         "- … and 2 more in the brief",
         "- Revised: one revision",
         "2 warnings in the brief.",
-        "", "Brief: /b.pdf", "Run: URL"]
+        "", "Brief: /b.pdf", "HTML edition: /b.html", "Run: URL"]
 
 
 def test_a_brief_with_no_change_and_a_back_dated_one_say_so_in_the_title() -> None:
