@@ -5,9 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # WeasyPrint's libraries, HarfBuzz subsetting (faster, byte-reproducible PDFs),
-# a CJK font so 义乌发布 renders as glyphs, poppler-utils to look at briefs, and PostgreSQL:
-# the database Prefect's server uses in production, started by the worker test.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-zenhei fonts-dejavu-core poppler-utils postgresql
+# a CJK font so 义乌发布 renders as glyphs, poppler-utils to look at briefs, PostgreSQL:
+# the database Prefect's server uses in production, started by the worker test, and Chromium,
+# in which the tests open the brief's HTML edition.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-zenhei fonts-dejavu-core poppler-utils postgresql chromium
 
 .DEFAULT_GOAL := help
 .PHONY: help system-deps venv duckdb-engines brief serve test score-extract bench bench-status lint clean

@@ -53,7 +53,7 @@ def _reference(folder: Path, metrics: int) -> None:
         writer = csv.writer(out, lineterminator="\n")
         for n in range(metrics):
             writer.writerow([metric_id(n), f"SYNTHETIC metric {n:04d}", f"SYNTHETIC {n:04d}",
-                             "", "Synthetic", "yuan", "flow", "",
+                             "", "Synthetic", "yuan", "flow", "", "",
                              "SYNTHETIC benchmark data, not a published figure."])
 
 

@@ -13,6 +13,7 @@ import duckdb
 from flows import sqlrunner
 from flows.charts import Chart, Mark, bar_chart, column_chart, direction_of
 from flows.formatting import format_figure, format_points, format_rate
+from flows.run_warnings import RUN, SOURCE, RunWarning, as_run_warnings
 from flows.scratch import scratch_folder
 from flows.warehouse_db import connect
 
@@ -20,6 +21,12 @@ Row = dict[str, Any]
 
 # The growth chart has a bar a metric; past this many it shows headline metrics first.
 GROWTH_BARS = 16
+
+# The "Latest figures" table has a row a metric. This cap is only a safety net, far above the
+# number of metrics a warehouse holds (23 today); the table's caption says so if it is hit.
+# (The benchmarks' synthetic warehouses have up to 1,667 metrics: they hit it, at about 7 ms a
+# rendered row.)
+LATEST_ROWS_CAP = 200
 
 # A first brief has no previous one to compare with: its revisions.csv holds the revisions
 # published in this many days up to its date. Every vintage of every figure stays in the
@@ -54,13 +61,22 @@ class Changes:
 
 
 @dataclass
+class Topic:
+    """A heading of the "Latest figures" table and its metrics' rows, already worded."""
+
+    name: str
+    rows: list[Row]
+
+
+@dataclass
 class BriefData:
     """Everything the template needs, already worded; the CSVs travel as attachments."""
 
     as_of: date
     generated_at: datetime
     headlines: list[Row]
-    figures: list[Row]
+    latest: list[Topic]       # one row a metric, under its topic
+    latest_capped: bool       # True when the metrics outnumber LATEST_ROWS_CAP
     figure_count: int
     growth: list[Row]
     cagr: list[Row]
@@ -76,9 +92,36 @@ class BriefData:
     charts: list[Chart]
     # name -> (CSV file in a scratch folder that lives as long as this object, description)
     attachments: dict[str, tuple[Path, str]] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[RunWarning] = field(default_factory=list)
+    sources_tried: int = 0    # sources this run collected, for page 1's count of failed ones
     scratch: tempfile.TemporaryDirectory | None = None
     kind: str = "regular"  # 'as-of': a back-dated brief (barometer run --as-of DATE)
+
+    @property
+    def latest_row_count(self) -> int:
+        """How many metrics the "Latest figures" table lists."""
+        return sum(len(topic.rows) for topic in self.latest)
+
+    @property
+    def page_one_warnings(self) -> list[RunWarning]:
+        """Warnings page 1 shows in full: refused releases and the run's own; a source that
+        could not be collected is only counted there (source_summary)."""
+        return [w for w in self.warnings if w.kind != SOURCE]
+
+    @property
+    def source_summary(self) -> str | None:
+        """Page 1's one line on collection, e.g. '3 of 3 sources could not be collected';
+        None when every source was collected."""
+        failed = {w.source_id for w in self.warnings if w.kind == SOURCE}
+        if not failed:
+            return None
+        named = len(failed - {None})
+        registry = "the source registry could not be read" if None in failed else ""
+        if not named:
+            return registry[0].upper() + registry[1:]
+        tried = max(self.sources_tried, named)
+        counted = f"{named} of {tried} source{'' if tried == 1 else 's'} could not be collected"
+        return f"{counted}, and {registry}" if registry else counted
 
     @property
     def revisions_window(self) -> str:
@@ -313,8 +356,19 @@ def revisions_window(changes: Changes, as_of: date) -> str:
     return f"published in the {FIRST_BRIEF_WINDOW_DAYS} days up to {as_of.isoformat()}"
 
 
+def group_by_topic(rows: list[Row]) -> list[Topic]:
+    """The latest figures under their topics, in the order the query gave them."""
+    topics: list[Topic] = []
+    for row in rows:
+        if not topics or topics[-1].name != row["topic"]:
+            topics.append(Topic(row["topic"], []))
+        topics[-1].rows.append(word_figure(row))
+    return topics
+
+
 def collect_brief(db_path: Path, as_of: date, generated_at: datetime,
-                  table_rows: int = 40, warnings: list[str] | None = None) -> BriefData:
+                  table_rows: int = 40, warnings: list[RunWarning | str] | None = None,
+                  sources_tried: int = 0) -> BriefData:
     """Read everything the brief shows as known on as_of, from a read-only connection."""
     scratch = scratch_folder("brief")
     folder = Path(scratch.name)
@@ -328,7 +382,12 @@ def collect_brief(db_path: Path, as_of: date, generated_at: datetime,
                            folder / csv_name if csv_name else None, columns)
 
         # Each long list is read once: the brief shows its head, the CSV carries all of it.
-        figures = stream("brief_figures", csv_name="figures.csv", columns=FIGURE_CSV_COLUMNS)
+        # The figures and every compound-growth pair go to CSVs only: the page shows a row a
+        # metric (brief_latest) and at most two compound rates a metric (brief_cagr).
+        figures = stream("brief_figures", keep=0, csv_name="figures.csv",
+                         columns=FIGURE_CSV_COLUMNS)
+        stream("brief_cagr_all", keep=0, csv_name="cagr.csv")
+        latest = sqlrunner.fetch_dicts(con, "queries/brief_latest", [as_of, LATEST_ROWS_CAP + 1])
         findings = stream("brief_findings", csv_name="findings.csv")  # most severe first
         releases = stream("brief_releases", csv_name="releases.csv")  # newest first
         changes = collect_changes(con, as_of, table_rows, folder / "revisions.csv")
@@ -336,10 +395,11 @@ def collect_brief(db_path: Path, as_of: date, generated_at: datetime,
             as_of=as_of,
             generated_at=generated_at,
             headlines=[word_figure(r) for r in fetch("brief_headlines")],
-            figures=[word_figure(r) for r in figures.head],
+            latest=group_by_topic(latest[:LATEST_ROWS_CAP]),
+            latest_capped=len(latest) > LATEST_ROWS_CAP,
             figure_count=figures.count,
             growth=[word_growth(r) for r in stream("brief_growth").head],
-            cagr=[word_cagr(r) for r in stream("brief_cagr").head],
+            cagr=[word_cagr(r) for r in fetch("brief_cagr")],
             shares=[word_share(r) for r in fetch("brief_shares")],
             cross_checks=[word_cross_check(r) for r in stream("brief_cross_checks").head],
             findings=findings.head,
@@ -353,6 +413,8 @@ def collect_brief(db_path: Path, as_of: date, generated_at: datetime,
             attachments={
                 "figures.csv": (folder / "figures.csv",
                                 "Every current figure, reported and derived"),
+                "cagr.csv": (folder / "cagr.csv",
+                             "Compound annual growth between every pair of whole-year levels"),
                 "revisions.csv": (folder / "revisions.csv",
                                   f"Every revision {revisions_window(changes, as_of)}"),
                 "findings.csv": (folder / "findings.csv",
@@ -360,9 +422,11 @@ def collect_brief(db_path: Path, as_of: date, generated_at: datetime,
                 "releases.csv": (folder / "releases.csv",
                                  "Every release the brief draws on, newest first"),
             },
+            sources_tried=sources_tried,
             scratch=scratch,
         )
-    data.warnings.extend(warnings or [])
+    data.warnings.extend(as_run_warnings(warnings or []))
     if not data.releases:
-        data.warnings.append(f"No release had been published by {as_of}: the brief is empty.")
+        data.warnings.append(RunWarning(
+            f"No release had been published by {as_of}: the brief is empty.", RUN))
     return data

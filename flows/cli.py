@@ -36,10 +36,11 @@ def run(
     as_of: Annotated[datetime | None, typer.Option(
         "--as-of", formats=["%Y-%m-%d"],
         help="Print what was known on this date (default: today). A past date writes "
-        "briefs/as-of/DATE-brief.pdf and leaves latest-brief.pdf alone; a future one is "
-        "refused.")] = None,
+        "briefs/as-of/DATE-brief.pdf (and .html) and leaves latest-brief.pdf alone; a future "
+        "one is refused.")] = None,
     out: Annotated[Path | None, typer.Option(
-        "--out", help="Folder for the PDF (default: warehouse/briefs).")] = None,
+        "--out", help="Folder for the PDF and its HTML edition (default: warehouse/briefs).")
+    ] = None,
     warehouse: Annotated[Path | None, typer.Option(
         "--warehouse", help="DuckDB file (default: warehouse/barometer.duckdb).")] = None,
     sources: Annotated[Path | None, typer.Option(
@@ -50,7 +51,8 @@ def run(
         "--wait", min=0, help="If another run is in progress, wait up to SECONDS for it to "
         "finish (default: 0, exit at once with status 75).")] = 0.0,
 ) -> None:
-    """Run the pipeline once (load, transform, checks, render) and print the PDF's path."""
+    """Run the pipeline once (load, transform, checks, render) and print the PDF's path (its
+    HTML edition lies beside it)."""
     from datetime import date
 
     from flows.brief_kind import AsOfError, brief_kind

@@ -11,6 +11,7 @@ from prefect.states import Failed, State
 
 from flows.brief_kind import brief_kind
 from flows.heal import claim_run
+from flows.notify import notify_failed_run
 from flows.run_lock import RunLocked, run_lock
 from flows.tasks import (
     collect_task,
@@ -22,8 +23,10 @@ from flows.tasks import (
 )
 
 
-# persist_result=False: the brief's path comes back to the caller, nobody reads it from storage
-@flow(name="barometer-brief", log_prints=False, persist_result=False)
+# persist_result=False: the brief's path comes back to the caller, nobody reads it from storage.
+# The hooks send a failed run's message whatever failed: a step, a refusal, bad parameters.
+@flow(name="barometer-brief", log_prints=False, persist_result=False,
+      on_failure=[notify_failed_run], on_crashed=[notify_failed_run])
 def barometer_brief(
     warehouse_path: Path,
     out_dir: Path,
@@ -53,6 +56,7 @@ def barometer_brief(
         with run_lock(warehouse_path, lock_wait_seconds):
             raw_dir = raw_dir or warehouse_path.parent / "raw"
             warnings = load_task(warehouse_path, seeds_dir, inbox_dir, raw_dir)
+            sources = []
             if sources_path is not None:
                 sources, contact, problems = registry_task(sources_path)
                 warnings += problems
@@ -61,7 +65,7 @@ def barometer_brief(
                     warnings += collect_task(warehouse_path, raw_dir, source, run_id, contact)
             checks = transform_task(warehouse_path, as_of)
             rendered = render_task(warehouse_path, out_dir, as_of, warnings, author, table_rows,
-                                   kind)
+                                   kind, len(sources))
             return Path(publish_task(warehouse_path, rendered, snapshot_path, checks))
     except RunLocked as exc:  # one line, not a traceback: nothing of this run happened
         logger.error("%s", exc)

@@ -2,7 +2,8 @@
 
 Everything that can fail (rendering, recording, copying the warehouse) happens first, under
 hidden names; only renames follow, which need no disk space. A failure before them leaves the
-previous brief, latest-brief.pdf and snapshot as they were, and forgets the record.
+previous brief (PDF and HTML edition), latest-brief.* and snapshot as they were, and forgets the
+record.
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ def publish_run(warehouse_path: Path, staged: StagedBrief, record: BriefRecord,
 
 def repair_unfinished_publication(warehouse_path: Path) -> str | None:
     """Forget the newest brief if a run was killed between recording it and renaming its PDF
-    into place (its hidden staged file is still there); say so, or None."""
+    into place (its hidden staged file is still there), and remove what it left (its HTML
+    edition, staged or already renamed); say so, or None."""
     if not warehouse_path.exists():
         return None
     with connect(warehouse_path) as con:

@@ -1,4 +1,5 @@
-"""Render the brief: Jinja2 (autoescaped) to HTML, WeasyPrint to a tagged PDF with CSV attached."""
+"""Render the brief: Jinja2 (autoescaped) to HTML, WeasyPrint to a tagged PDF with CSV attached,
+and the same HTML, self-contained, as the brief's HTML edition beside the PDF."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher
 
@@ -58,10 +60,35 @@ def make_environment() -> Environment:
     )
 
 
-def render_html(data: BriefData, author: str) -> str:
-    """The brief as HTML text."""
+# The HTML edition carries its styles inline: print rules first (a browser's print uses them),
+# then the screen rules, which WeasyPrint never reads.
+INLINE_STYLESHEETS = ("brief.css", "brief_screen.css")
+
+
+def inline_styles() -> Markup:
+    """The stylesheets of the HTML edition, as the text of one <style> element."""
+    css = "\n".join((TEMPLATES_DIR / name).read_text(encoding="utf-8")
+                    for name in INLINE_STYLESHEETS)
+    if "</" in css:  # would end the <style> element early; the CSS is ours, so a typo
+        raise ValueError("a brief stylesheet contains '</', which would end its <style>")
+    return Markup(css)
+
+
+def render_html(data: BriefData, author: str, edition: str = "pdf") -> str:
+    """The brief as HTML text: for WeasyPrint ('pdf', linking templates/brief.css), or the
+    self-contained HTML edition ('html': styles inline, for screens, no request leaves it)."""
+    if edition not in ("pdf", "html"):
+        raise ValueError(f"unknown brief edition {edition!r}: 'pdf' or 'html'")
     template = make_environment().get_template("brief.html.j2")
-    return template.render(brief=data, author=author)
+    styles = inline_styles() if edition == "html" else Markup("")
+    return template.render(brief=data, author=author, edition=edition, inline_css=styles)
+
+
+def write_html(html: str, path: Path) -> None:
+    """Write the HTML edition's text at path; a full disk is a DiskFull error naming it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with disk_full_names(path):
+        path.write_text(html, encoding="utf-8")
 
 
 def _render_pdf(html: str, path: Path, created: datetime,
@@ -109,37 +136,66 @@ def next_brief_path(out_dir: Path, as_of: date) -> Path:
     return target
 
 
+def html_beside(pdf: Path) -> Path:
+    """Where a brief's HTML edition goes: beside its PDF, same stem, `.html`."""
+    return pdf.with_suffix(".html")
+
+
+def _point(name: Path, source: Path) -> None:
+    """Make name (latest-brief.*) the same file as source, replacing it in one rename."""
+    link = partial_path(name)
+    link.unlink(missing_ok=True)
+    try:
+        os.link(source, link)
+    except OSError:  # a filesystem without hard links
+        shutil.copyfile(source, link)
+    os.replace(link, name)
+
+
 @dataclass(frozen=True)
 class StagedBrief:
-    """A complete PDF under a hidden name beside its target, waiting to be published."""
+    """A complete PDF and its HTML edition under hidden names beside their targets, waiting
+    to be published."""
 
     staged: Path
     target: Path
     latest: Path | None  # latest-brief.pdf, refreshed with it (regular briefs only)
 
+    @property
+    def html(self) -> Path:
+        """Where the HTML edition is published: beside the PDF."""
+        return html_beside(self.target)
+
+    @property
+    def staged_html(self) -> Path:
+        """The HTML edition's hidden name until commit."""
+        return partial_path(self.html)
+
     def commit(self) -> Path:
-        """Rename the brief into place, then point latest-brief.pdf at it; no disk space is
-        needed (renames and a hard link), so this cannot fail for a full disk."""
+        """Rename the HTML edition, then the PDF, into place (the PDF's rename publishes the
+        brief), then point latest-brief.html and .pdf at them; no disk space is needed
+        (renames and hard links), so this cannot fail for a full disk."""
+        os.replace(self.staged_html, self.html)
         os.replace(self.staged, self.target)
         if self.latest is not None:
-            link = partial_path(self.latest)
-            link.unlink(missing_ok=True)
-            try:
-                os.link(self.target, link)
-            except OSError:  # a filesystem without hard links
-                shutil.copyfile(self.target, link)
-            os.replace(link, self.latest)
+            _point(html_beside(self.latest), self.html)
+            _point(self.latest, self.target)
         return self.target
 
     def discard(self) -> None:
-        """Remove the staged PDF: the run publishes nothing."""
+        """Remove the staged files, and an HTML edition already renamed into place without its
+        PDF (a run killed between the two renames): the run publishes nothing."""
         self.staged.unlink(missing_ok=True)
+        self.staged_html.unlink(missing_ok=True)
+        if not self.target.exists():
+            self.html.unlink(missing_ok=True)
 
 
 def stage_brief(data: BriefData, out_dir: Path, author: str) -> StagedBrief:
-    """Render the brief for data.as_of as a hidden file beside its own name in out_dir.
+    """Render the brief for data.as_of, PDF and HTML edition, as hidden files beside their own
+    names in out_dir.
 
-    A back-dated brief (data.kind 'as-of') goes to out_dir/as-of/ and leaves latest-brief.pdf
+    A back-dated brief (data.kind 'as-of') goes to out_dir/as-of/ and leaves latest-brief.*
     alone. Nothing a reader sees changes until StagedBrief.commit.
     """
     html = render_html(data, author)
@@ -149,6 +205,7 @@ def stage_brief(data: BriefData, out_dir: Path, author: str) -> StagedBrief:
                          out_dir / LATEST_NAME if data.kind == "regular" else None)
     try:
         _render_pdf(html, staged.staged, data.generated_at.astimezone(UTC), data.attachments)
+        write_html(render_html(data, author, edition="html"), staged.staged_html)
     except BaseException:
         staged.discard()
         raise
@@ -156,5 +213,6 @@ def stage_brief(data: BriefData, out_dir: Path, author: str) -> StagedBrief:
 
 
 def render_brief(data: BriefData, out_dir: Path, author: str) -> Path:
-    """Render the brief and publish it at once (no snapshot to publish with it); its path."""
+    """Render the brief and publish it at once (no snapshot to publish with it); its PDF's
+    path (the HTML edition is beside it)."""
     return stage_brief(data, out_dir, author).commit()

@@ -46,6 +46,17 @@ class Settings(BaseSettings):
     query_timeout_seconds: float = Field(default=60.0, gt=0)
     # Who settles review items (`barometer review accept|reject`): the login name by default.
     reviewer: str = Field(default_factory=getpass.getuser)
+    # Where a run's message goes (flows/notify.py): Apprise URLs (mailto://, slack://, json://,
+    # …) separated by spaces or commas; empty, nothing is sent (docs/scheduling.md).
+    notify_urls: str = ""
+
+    @property
+    def notify_destinations(self) -> list[str]:
+        """The Apprise URLs of BAROMETER_NOTIFY_URLS, one a destination (a comma inside a URL,
+        as in mailto://…?to=a@x,b@y, stays in it)."""
+        from apprise.utils.parse import parse_urls
+
+        return parse_urls(self.notify_urls)
 
     @property
     def resolved_raw_dir(self) -> Path:

@@ -28,8 +28,10 @@ from flows.collect import CollectContext, collect_source
 from flows.fetch import PROJECT_URL
 from flows.inbox import process_inbox
 from flows.load import load_seeds
+from flows.notify import notify_brief, summarise_changes
 from flows.publish import BriefRecord, publish_run, repair_unfinished_publication
 from flows.render import stage_brief
+from flows.run_warnings import RunWarning, refused_releases, source_failures
 from flows.scratch import remove_orphaned_scratch
 from flows.sources import RegistryError, Source, load_registry
 from flows.transform import CheckResult, build_warehouse, enforce_blocking, run_checks
@@ -39,7 +41,7 @@ NOT_CACHED: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
 
 @task(name="load releases", **NOT_CACHED)
 def load_task(warehouse_path: Path, seeds_dir: Path, inbox_dir: Path | None,
-              raw_dir: Path) -> list[str]:
+              raw_dir: Path) -> list[RunWarning]:
     """Under the run lock: clear what a killed run left, load reference seeds and curated
     releases, then the inbox (when given); return a warning per refused release or file."""
     logger = get_run_logger()
@@ -47,10 +49,9 @@ def load_task(warehouse_path: Path, seeds_dir: Path, inbox_dir: Path | None,
     summary = load_seeds(warehouse_path, seeds_dir)
     logger.info("loaded %d release(s), %d already present", len(summary.loaded),
                 len(summary.unchanged))
-    warnings = []
-    for error in summary.rejected:
-        logger.warning("%s", error)
-        warnings.append(str(error))
+    warnings = refused_releases(str(error) for error in summary.rejected)
+    for warning in warnings:
+        logger.warning("%s", warning)
     if inbox_dir is not None:
         warnings += _load_inbox(logger, warehouse_path, inbox_dir, raw_dir)
     return warnings
@@ -66,7 +67,8 @@ def _prepare(logger: Any, warehouse_path: Path) -> None:
         logger.warning("%s", repaired)
 
 
-def _load_inbox(logger: Any, warehouse_path: Path, inbox_dir: Path, raw_dir: Path) -> list[str]:
+def _load_inbox(logger: Any, warehouse_path: Path, inbox_dir: Path,
+                raw_dir: Path) -> list[RunWarning]:
     """Load what analysts dropped in the inbox; return a warning per refused file."""
     report = process_inbox(warehouse_path, inbox_dir, warehouse_path.parent, raw_dir)
     logger.info("inbox: %d file(s) processed, %d release(s) loaded, %d refused",
@@ -75,24 +77,24 @@ def _load_inbox(logger: Any, warehouse_path: Path, inbox_dir: Path, raw_dir: Pat
         logger.warning("inbox: %s", line)
     for line in report.left:
         logger.info("inbox: %s", line)
-    return report.warnings()
+    return refused_releases(report.warnings())
 
 
 @task(name="read source registry", **NOT_CACHED)
-def registry_task(sources_path: Path) -> tuple[list[Source], str, list[str]]:
+def registry_task(sources_path: Path) -> tuple[list[Source], str, list[RunWarning]]:
     """Read the enabled sources and the contact the User-Agent names; a broken registry is a
     warning, and no source is collected."""
     try:
         registry = load_registry(sources_path)
     except RegistryError as exc:
         get_run_logger().warning("%s", exc)
-        return [], PROJECT_URL, [str(exc)]
+        return [], PROJECT_URL, source_failures([str(exc)], None)
     return registry.enabled(), registry.contact, []
 
 
 @task(name="collect source", task_run_name="collect {source.id}", **NOT_CACHED)
 def collect_task(warehouse_path: Path, raw_dir: Path, source: Source, run_id: str,
-                 contact: str) -> list[str]:
+                 contact: str) -> list[RunWarning]:
     """Fetch, archive, parse and load one source; its failure is a warning, never the run's.
 
     Each request is logged (INFO) and each retry (WARNING) as it happens, so a slow source shows
@@ -109,14 +111,19 @@ def collect_task(warehouse_path: Path, raw_dir: Path, source: Source, run_id: st
         report = collect_source(ctx, source)
     except Exception as exc:  # one broken source must not stop the others
         logger.exception("source %s failed", source.id)
-        return [f"source {source.id}: collection failed ({exc}); the other sources still ran"]
+        return source_failures(
+            [f"source {source.id}: collection failed ({exc}); the other sources still ran"],
+            source.id)
     logger.info("source %s: %d request(s), %d retried, %d not modified, %d new payload(s), "
                 "%d seen before, %d release(s) loaded", source.id, report.requests,
                 len(report.retries), report.not_modified, report.payloads_new,
                 report.payloads_seen, len(report.loaded))
     for line in report.warnings():
         logger.warning("%s", line)
-    return report.warnings()
+    # The same lines as report.warnings(), each with its kind.
+    prefix = f"source {source.id}: "
+    return (source_failures([prefix + m for m in report.failures], source.id)
+            + refused_releases([prefix + m for m in report.rejected], source.id))
 
 
 @task(name="transform and check", **NOT_CACHED)
@@ -138,16 +145,19 @@ def transform_task(warehouse_path: Path, as_of: date) -> CheckResult:
 
 
 @task(name="render brief", **NOT_CACHED)
-def render_task(warehouse_path: Path, out_dir: Path, as_of: date, warnings: list[str],
-                author: str, table_rows: int, kind: str = "regular") -> dict[str, Any]:
+def render_task(warehouse_path: Path, out_dir: Path, as_of: date, warnings: list[RunWarning],
+                author: str, table_rows: int, kind: str = "regular",
+                sources_tried: int = 0) -> dict[str, Any]:
     """Collect the brief's data and render the PDF under a hidden name (publish_task puts it in
     place); return its paths and headline lines. kind 'as-of' (a back-dated brief) goes under
-    out_dir/as-of/ and keeps latest-brief.pdf."""
+    out_dir/as-of/ and keeps latest-brief.pdf. sources_tried: how many sources this run
+    collected (page 1 says how many of them failed)."""
     data = collect_brief(warehouse_path, as_of, datetime.now(UTC), table_rows,
-                         warnings)
+                         warnings, sources_tried)
     data.kind = kind
     staged = stage_brief(data, out_dir, author)
-    get_run_logger().info("brief rendered, to be published as %s", staged.target)
+    get_run_logger().info("brief rendered, to be published as %s (HTML edition: %s)",
+                          staged.target, staged.html)
     return {
         "pdf": str(staged.target),
         "staged": staged,
@@ -155,11 +165,12 @@ def render_task(warehouse_path: Path, out_dir: Path, as_of: date, warnings: list
                       f"{h['value_text'] if h['value'] is not None else h['yoy_text']}"
                       for h in data.headlines],
         "findings": len(data.findings),
-        "warnings": data.warnings,
+        "warnings": [str(w) for w in data.warnings],
         "generated_at": data.generated_at.isoformat(),
         "as_of": as_of.isoformat(),
         "kind": kind,
         "is_first": not data.changes.has_previous,
+        "changes": summarise_changes(data.changes),  # for the run's message (flows/notify.py)
         "new_releases": [
             {"release": r["release_id"], "title": r["title"], "publisher": r["publisher"],
              "published_on": r["published_on"].isoformat(), "figures": r["figure_count"]}
@@ -172,7 +183,8 @@ def render_task(warehouse_path: Path, out_dir: Path, as_of: date, warnings: list
 def publish_task(warehouse_path: Path, rendered: dict[str, Any], snapshot_path: Path | None,
                  checks: CheckResult) -> str:
     """Publish the brief, its record and the analysts' snapshot together, or none of them (the
-    brief's record lets the next one say what changed); then summarise the run in artifacts."""
+    brief's record lets the next one say what changed); then summarise the run in artifacts and
+    send its message (BAROMETER_NOTIFY_URLS; one that fails is a warning)."""
     record = BriefRecord(rendered["generated_at"], rendered["as_of"], flow_run.get_id(),
                          rendered["kind"])
     pdf = publish_run(warehouse_path, rendered["staged"], record, snapshot_path)
@@ -181,6 +193,8 @@ def publish_task(warehouse_path: Path, rendered: dict[str, Any], snapshot_path: 
     if snapshot_path is not None:
         logger.info("snapshot published to %s", snapshot_path)
     summarise_run(rendered, checks)
+    notify_brief(rendered["changes"], str(pdf), rendered["as_of"], rendered["kind"],
+                 len(rendered["warnings"]), flow_run.get_id(), logger)
     return str(pdf)
 
 

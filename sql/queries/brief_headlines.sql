@@ -1,5 +1,5 @@
 -- The brief's headline figures: for each headline metric, its latest reported period as known
--- on a date. Parameter: as_of (date).
+-- on a date (on a tie, the longest, as in brief_latest). Parameter: as_of (date).
 with
 
 figures as (select * from figures_as_of(cast(? as date)) where not is_derived),
@@ -13,7 +13,7 @@ final as (
     from figures as f
     inner join metrics as m using (metric_id)
     qualify row_number() over (
-        partition by f.metric_id order by f.period_end desc, f.period_start desc
+        partition by f.metric_id order by f.period_end desc, f.period_start
     ) = 1
 )
 

@@ -9,5 +9,9 @@ create table if not exists core.metrics (
     unit varchar not null,
     measure varchar not null check (measure in ('flow', 'stock', 'ratio')),
     headline_rank integer,
-    description varchar
+    description varchar,
+    topic varchar                          -- the brief's heading; null: the geography
 );
+
+-- Warehouses made before topics were added.
+alter table core.metrics add column if not exists topic varchar;

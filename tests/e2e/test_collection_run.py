@@ -155,7 +155,7 @@ def test_the_brief_points_to_every_vintage_and_attaches_its_window(collected) ->
     # The article, the backfill's repost and the collected GACC page all report 2.63 trillion.
     assert trade_2024 == [(2.63e12,)] * 3
     attachments = pdf_attachments(collected["pdf"])
-    assert sorted(attachments) == ["figures.csv", "findings.csv", "releases.csv",
+    assert sorted(attachments) == ["cagr.csv", "figures.csv", "findings.csv", "releases.csv",
                                    "revisions.csv"]
     attached = csv.DictReader(io.StringIO(attachments["revisions.csv"].decode("utf-8")))
     assert {"new_release_id", "old_value", "new_value"} <= set(attached.fieldnames or [])

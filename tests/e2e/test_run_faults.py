@@ -60,7 +60,8 @@ def test_two_runs_started_together_one_completes_the_other_says_why(
     pdf = Path(out.strip())
     assert pdf.name == f"{date.today().isoformat()}-brief.pdf"
     assert briefs_recorded(tmp_path / "w.duckdb") == [str(pdf)]
-    assert sorted(p.name for p in (tmp_path / "briefs").iterdir()) == [pdf.name, LATEST_NAME]
+    assert sorted(p.name for p in (tmp_path / "briefs").iterdir()) == [
+        pdf.with_suffix(".html").name, pdf.name, "latest-brief.html", LATEST_NAME]
     with duckdb.connect(str(tmp_path / "snapshot" / "barometer.duckdb"), read_only=True) as con:
         assert con.execute("select pdf_path from core.briefs").fetchall() == [(str(pdf),)]
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from flows.pipeline import barometer_brief
-from flows.render import LATEST_NAME
+from flows.render import LATEST_NAME, html_beside
 from tests.conftest import copy_seeds
 from tests.pdf import pdf_text
 
@@ -128,8 +128,10 @@ def test_every_brief_is_kept_and_latest_is_the_newest(two_runs) -> None:
     assert (first.name, second.name) == ("2025-07-01-brief.pdf", "2025-07-01-brief-2.pdf")
     assert first.read_bytes() == two_runs["first_bytes"]
     assert (briefs / LATEST_NAME).read_bytes() == second.read_bytes()
+    assert (briefs / "latest-brief.html").read_bytes() == html_beside(second).read_bytes()
     assert sorted(p.name for p in briefs.iterdir()) == [
-        "2025-07-01-brief-2.pdf", "2025-07-01-brief.pdf", "as-of", LATEST_NAME]
+        "2025-07-01-brief-2.html", "2025-07-01-brief-2.pdf", "2025-07-01-brief.html",
+        "2025-07-01-brief.pdf", "as-of", "latest-brief.html", LATEST_NAME]
 
 
 def test_a_back_dated_brief_goes_to_its_own_folder_and_never_replaces_the_latest(
@@ -207,7 +209,7 @@ def test_a_failing_check_fails_the_run_and_keeps_the_previous_brief_and_snapshot
     assert (kwargs["out_dir"] / LATEST_NAME).read_bytes() == latest
     assert kwargs["snapshot_path"].read_bytes() == snapshot
     assert sorted(p.name for p in kwargs["out_dir"].iterdir()) == [
-        "2025-07-01-brief.pdf", LATEST_NAME]
+        "2025-07-01-brief.html", "2025-07-01-brief.pdf", "latest-brief.html", LATEST_NAME]
 
 
 def test_a_run_killed_while_writing_its_brief_leaves_the_previous_one_intact(

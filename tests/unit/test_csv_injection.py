@@ -75,7 +75,8 @@ def test_the_briefs_csv_attachments_neutralise_every_formula_and_keep_its_text(
     data = collect_brief(hostile, dt.date.today(), dt.datetime.now())
     read = {name: csv_rows(path.read_text(encoding="utf-8"))
             for name, (path, _) in data.attachments.items()}
-    assert set(read) == {"figures.csv", "revisions.csv", "findings.csv", "releases.csv"}
+    assert set(read) == {"figures.csv", "cagr.csv", "revisions.csv", "findings.csv",
+                         "releases.csv"}
     for rows in read.values():
         assert_spreadsheet_safe(every_cell(rows))
     neutralised = {"'" + p for p in PAYLOADS}

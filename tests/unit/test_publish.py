@@ -4,6 +4,7 @@ the previous brief, latest-brief.pdf and snapshot as they were."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -16,7 +17,7 @@ from flows.disk import DiskFull
 from flows.load import record_brief
 from flows.paths import LATEST_NAME
 from flows.publish import BriefRecord, publish_run, repair_unfinished_publication
-from flows.render import StagedBrief, stage_brief
+from flows.render import StagedBrief, html_beside, stage_brief
 from tests.conftest import figure, fill, release
 
 AS_OF = date(2025, 6, 30)
@@ -65,6 +66,7 @@ def test_a_full_disk_publishes_nothing_and_says_which_file_and_a_killed_one_is_u
         run: Run, small_disk: Path) -> None:
     first = run.publish(datetime(2025, 6, 30, 8, tzinfo=UTC))
     assert (run.briefs / LATEST_NAME).read_bytes() == first.read_bytes()
+    assert (run.briefs / "latest-brief.html").read_bytes() == html_beside(first).read_bytes()
     before, recorded = run.state(), run.recorded()
 
     # Room for the PDF (about 45 kB) but not for the snapshot (about 6 MB).
@@ -87,6 +89,7 @@ def test_a_full_disk_publishes_nothing_and_says_which_file_and_a_killed_one_is_u
     second = run.publish(datetime(2025, 6, 30, 11, tzinfo=UTC))
     assert second.name == "2025-06-30-brief-2.pdf"
     assert (run.briefs / LATEST_NAME).read_bytes() == second.read_bytes()
+    assert (run.briefs / "latest-brief.html").read_bytes() == html_beside(second).read_bytes()
     assert run.recorded() == [str(first), str(second)]
     with duckdb.connect(str(run.snapshot), read_only=True) as con:
         assert con.execute("select count(*) from core.briefs").fetchone() == (2,)
@@ -101,7 +104,18 @@ def test_a_full_disk_publishes_nothing_and_says_which_file_and_a_killed_one_is_u
         "the previous run was stopped while publishing 2025-06-30-brief-3.pdf: its record was "
         "removed and the brief before it stays the latest")
     assert run.recorded() == [str(first), str(second)] and not staged.staged.exists()
+    assert not staged.staged_html.exists()
     assert repair_unfinished_publication(run.warehouse) is None  # a finished one is left alone
+
+    # Killed between renaming the HTML edition into place and renaming the PDF: the HTML
+    # edition of a brief that was never published goes too.
+    staged = run.stage()
+    record_brief(run.warehouse, "2025-06-30T13:00:00+00:00", AS_OF.isoformat(),
+                 str(staged.target), None)
+    os.replace(staged.staged_html, staged.html)  # ... and the run is killed here
+    assert repair_unfinished_publication(run.warehouse) is not None
+    assert not staged.html.exists() and not staged.staged.exists()
+    assert run.recorded() == [str(first), str(second)]
 
 
 def test_a_warehouse_a_killed_run_left_without_its_schema_needs_no_repair(

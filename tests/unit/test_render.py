@@ -62,7 +62,8 @@ def test_hostile_release_text_is_printed_as_text(warehouse, tmp_path: Path) -> N
     assert SECRET not in text
     assert pdf_image_count(pdf) == 0
     attachments = pdf_attachments(pdf)
-    assert sorted(attachments) == ["figures.csv", "findings.csv", "releases.csv", "revisions.csv"]
+    assert sorted(attachments) == ["cagr.csv", "figures.csv", "findings.csv", "releases.csv",
+                                   "revisions.csv"]
     assert all(SECRET.encode() not in body for body in attachments.values())
     assert hostile.encode() in attachments["figures.csv"].replace(b'""', b'"')
 
