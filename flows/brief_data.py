@@ -155,7 +155,8 @@ def word_growth(row: Row) -> Row:
     return {
         **row,
         "value_text": format_figure(row["value"], row["unit"], row["comparator"],
-                                    bool(row["is_approximate"])),
+                                    bool(row["is_approximate"]), row.get("value_as_written"),
+                                    row.get("multiplier_word"), with_original=False),
         "reported_text": format_rate(row["reported_yoy_pct"], row["reported_yoy_comparator"]),
         "computed_text": format_rate(row["computed_yoy_pct"], row["computed_yoy_comparator"],
                                      bool(row["computed_yoy_is_approximate"]), decimals=2),
@@ -170,8 +171,12 @@ def word_cagr(row: Row) -> Row:
     """Add the printed forms of a CAGR row."""
     return {
         **row,
-        "start_text": format_figure(row["start_value"], row["unit"], row["start_comparator"]),
-        "end_text": format_figure(row["end_value"], row["unit"], row["end_comparator"]),
+        "start_text": format_figure(row["start_value"], row["unit"], row["start_comparator"],
+                                    False, row.get("start_value_as_written"),
+                                    row.get("start_multiplier_word"), with_original=False),
+        "end_text": format_figure(row["end_value"], row["unit"], row["end_comparator"], False,
+                                  row.get("end_value_as_written"),
+                                  row.get("end_multiplier_word"), with_original=False),
         "cagr_text": format_rate(row["cagr_pct"], row["cagr_comparator"],
                                  bool(row["is_approximate"]), decimals=1),
     }
@@ -182,13 +187,20 @@ def word_share(row: Row) -> Row:
     return {
         **row,
         "share_text": format_figure(row["share"], "share", row["share_comparator"],
-                                    bool(row["share_is_approximate"])),
+                                    bool(row["share_is_approximate"]),
+                                    row.get("share_value_as_written")),
         "numerator_text": format_figure(row["numerator_value"], row["numerator_unit"],
                                         row["numerator_comparator"],
-                                        bool(row["numerator_is_approximate"])),
+                                        bool(row["numerator_is_approximate"]),
+                                        row.get("numerator_value_as_written"),
+                                        row.get("numerator_multiplier_word"),
+                                        with_original=False),
         "denominator_text": format_figure(row["denominator_value"], row["denominator_unit"],
                                           row["denominator_comparator"],
-                                          bool(row["denominator_is_approximate"])),
+                                          bool(row["denominator_is_approximate"]),
+                                          row.get("denominator_value_as_written"),
+                                          row.get("denominator_multiplier_word"),
+                                          with_original=False),
     }
 
 
@@ -221,9 +233,13 @@ def word_cross_check(row: Row) -> Row:
     def side(prefix: str) -> str:
         value, cmp_ = row[f"{prefix}_value"], row[f"{prefix}_comparator"]
         approx = bool(row[f"{prefix}_is_approximate"])
-        if row["unit"] == "percent":
-            return format_rate(value, cmp_, approx, decimals=2)
-        return format_figure(value, row["unit"], cmp_, approx)
+        derived = bool(row[f"{prefix}_is_derived"])
+        if row["unit"] == "percent":  # a reported rate as printed, a computed one to 2 places
+            return format_rate(value, cmp_, approx, decimals=2 if derived else None)
+        return format_figure(value, row["unit"], cmp_, approx,
+                             None if derived else row[f"{prefix}_value_as_written"],
+                             None if derived else row[f"{prefix}_multiplier_word"],
+                             with_original=False)
     return {**row, "claim_text": side("claim"), "other_text": side("other")}
 
 
