@@ -19,19 +19,13 @@ final as (
         metric_id,
         period_label,
         claim_release_id as release_id,
-        -- worded as the brief words numbers (sql/staging/070_plain_number.sql): never a
-        -- float as stored, never 'inf'
+        -- the sides as marts.cross_checks words them: never a float as stored, never 'inf'
         metric_name || ', ' || period_label || ': '
-            || claim_label || ' ' || plain_claim(
-                claim_value, unit, claim_comparator, claim_is_approximate, claim_is_derived,
-                claim_value_as_written, claim_multiplier_word)
-            || ' against ' || other_label || ' ' || plain_claim(
-                other_value, unit, other_comparator, other_is_approximate, other_is_derived,
-                other_value_as_written, other_multiplier_word)
+            || claim_label || ' ' || claim_text || ' against ' || other_label || ' ' || other_text
             || case when other_period_label <> period_label
                     then ' (' || other_period_label || ')' else '' end
-            || '; ' || verdict || ': the first allows ' || plain_interval(claim_lo, claim_hi, unit)
-            || ', the second ' || plain_interval(other_lo, other_hi, unit) as message,
+            || '; ' || verdict || ': the first allows ' || claim_allows
+            || ', the second ' || other_allows as message,
         known_from,
         known_until
     from checks

@@ -225,6 +225,20 @@ final as (
             else 'differs (different periods)'
         end as verdict
     from unioned
+),
+
+-- Each side and the interval it allows, worded as the brief words numbers
+-- (sql/staging/070_plain_number.sql): a finding on this comparison reads these.
+worded as (
+    select
+        *,
+        plain_claim(claim_value, unit, claim_comparator, claim_is_approximate, claim_is_derived,
+                    claim_value_as_written, claim_multiplier_word) as claim_text,
+        plain_claim(other_value, unit, other_comparator, other_is_approximate, other_is_derived,
+                    other_value_as_written, other_multiplier_word) as other_text,
+        plain_interval(claim_lo, claim_hi, unit) as claim_allows,
+        plain_interval(other_lo, other_hi, unit) as other_allows
+    from final
 )
 
-select * from final;
+select * from worded;
