@@ -11,7 +11,7 @@ import pytest
 
 from flows import brief_data
 from flows.brief_data import collect_brief
-from flows.render import render_brief
+from flows.render import render_brief, render_html
 from flows.run_warnings import RunWarning, refused_releases, source_failures
 from tests.conftest import figure, release
 from tests.pdf import pdf_rows, pdf_text
@@ -52,15 +52,18 @@ ARTICLE_ROWS = [
 
 TOPICS = ["China's cross-border e-commerce", "Yiwu's trade", "Yiwu's market and entities"]
 
+REFUSED = "release bad-2025: unknown metric 'x.y' (add it to metrics.csv)"
+
 
 @pytest.fixture(scope="module")
 def seeds_brief(seeds_warehouse: Path, tmp_path_factory: pytest.TempPathFactory):
     data = collect_brief(seeds_warehouse, AS_OF, datetime(2026, 11, 28, tzinfo=UTC),
-                         warnings=[w for i in (1, 2, 3) for w in source_failures(
-                             [f"source s{i}: could not connect to s{i}.example"], f"s{i}")],
+                         warnings=[*refused_releases([REFUSED]), *(
+                             w for i in (1, 2, 3) for w in source_failures(
+                                 [f"source s{i}: could not connect to s{i}.example"], f"s{i}"))],
                          sources_tried=3)
     pdf = render_brief(data, tmp_path_factory.mktemp("briefs"), "test")
-    return data, pdf
+    return data, pdf, pdf_text(pdf)
 
 
 def _folded(text: str) -> str:
@@ -68,7 +71,7 @@ def _folded(text: str) -> str:
 
 
 def test_every_article_figure_is_on_its_metric_row(seeds_brief) -> None:
-    _, pdf = seeds_brief
+    _, pdf, _text = seeds_brief
     rows = [_folded(text) for _, text in pdf_rows(pdf)]
     rows = rows[rows.index("Latest figures"):]  # that table's rows, not the growth table's
     rows = rows[:next(i for i, row in enumerate(rows) if row.endswith("metrics under 3 topics."))]
@@ -82,12 +85,11 @@ def test_every_article_figure_is_on_its_metric_row(seeds_brief) -> None:
 
 
 def test_latest_figures_list_each_metric_once_under_its_topic(seeds_brief) -> None:
-    data, pdf = seeds_brief
+    data, _pdf, text = seeds_brief
     assert [topic.name for topic in data.latest] == TOPICS
     metric_ids = [row["metric_id"] for topic in data.latest for row in topic.rows]
     assert len(metric_ids) == len(set(metric_ids)) == 22  # every metric with a figure
     assert not data.latest_capped
-    text = pdf_text(pdf)
     for topic in TOPICS:
         assert topic in text
     assert "22 metrics under 3 topics." in text
@@ -95,7 +97,7 @@ def test_latest_figures_list_each_metric_once_under_its_topic(seeds_brief) -> No
 
 
 def test_derived_figures_only_where_nothing_is_reported(seeds_brief) -> None:
-    data, _ = seeds_brief
+    data, _, _ = seeds_brief
     derived = [row for topic in data.latest for row in topic.rows if row["is_derived"]]
     # The one metric of the seeds no release reports: e-commerce entities over market entities.
     assert [row["metric_id"] for row in derived] == ["yiwu.ecommerce_entities.share_of_market"]
@@ -106,12 +108,12 @@ def test_the_row_cap_is_a_safety_net_the_caption_names(seeds_warehouse: Path, tm
     monkeypatch.setattr(brief_data, "LATEST_ROWS_CAP", 5)
     data = collect_brief(seeds_warehouse, AS_OF, datetime(2026, 11, 28, tzinfo=UTC))
     assert data.latest_capped and data.latest_row_count == 5
-    text = pdf_text(render_brief(data, tmp_path, "test"))
-    assert "Only the first 5 metrics are listed" in text
+    # The caption is the template's: the HTML both editions are made from says it.
+    assert "Only the first 5 metrics are listed" in render_html(data, "test")
 
 
 def test_compound_growth_is_at_most_two_lines_a_metric(seeds_brief) -> None:
-    data, pdf = seeds_brief
+    data, _pdf, text = seeds_brief
     per_metric: dict[str, int] = {}
     for row in data.cagr:
         per_metric[row["metric_id"]] = per_metric.get(row["metric_id"], 0) + 1
@@ -120,7 +122,7 @@ def test_compound_growth_is_at_most_two_lines_a_metric(seeds_brief) -> None:
              if r["metric_id"] == "china.cbec.trade_value"]
     # 2018 to 2024 is the longest; 2019 is only derived, so there is no five-year line.
     assert china == [(2018, 2024, "longest span")]
-    assert "2018: 1.06 trillion yuan 2024: 2.63 trillion yuan +16.4%" in pdf_text(pdf)
+    assert "2018: 1.06 trillion yuan 2024: 2.63 trillion yuan +16.4%" in text
 
 
 def test_the_last_five_years_join_the_longest_span(warehouse, tmp_path: Path) -> None:
@@ -133,15 +135,13 @@ def test_the_last_five_years_join_the_longest_span(warehouse, tmp_path: Path) ->
     assert [(r["start_year"], r["end_year"], r["span_kind"], r["cagr_text"])
             for r in data.cagr] == [(2015, 2024, "longest span", "+8.0%"),
                                     (2019, 2024, "last five years", "+5.9%")]
-    pdf = render_brief(data, tmp_path, "test")
-    from tests.pdf import pdf_attachments
-
-    pairs = pdf_attachments(pdf)["cagr.csv"].decode().strip().splitlines()
+    cagr_csv, _ = data.attachments["cagr.csv"]
+    pairs = cagr_csv.read_text(encoding="utf-8").strip().splitlines()
     assert len(pairs) == 1 + 3  # header and every pair: 2015-2019, 2015-2024, 2019-2024
 
 
 def test_page_one_counts_unreachable_sources_in_one_line(seeds_brief) -> None:
-    _, pdf = seeds_brief
+    _, pdf, _text = seeds_brief
     from pypdf import PdfReader
 
     pages = [_folded(page.extract_text()) for page in PdfReader(str(pdf)).pages]
@@ -154,19 +154,23 @@ def test_page_one_counts_unreachable_sources_in_one_line(seeds_brief) -> None:
         assert f"source s{i}: could not connect to s{i}.example" in pages[-1]
 
 
-def test_a_refused_release_stays_in_full_on_page_one(seeds_warehouse: Path,
-                                                     tmp_path: Path) -> None:
-    refused = "release bad-2025: unknown metric 'x.y' (add it to metrics.csv)"
-    data = collect_brief(seeds_warehouse, AS_OF, datetime(2026, 11, 28, tzinfo=UTC),
-                         warnings=[*refused_releases([refused]),
-                                   *source_failures(["source s1: timed out"], "s1"),
-                                   RunWarning("source registry: bad TOML", "source", None)],
-                         sources_tried=2)
+def test_a_refused_release_stays_in_full_on_page_one(seeds_brief) -> None:
+    _, pdf, _text = seeds_brief
     from pypdf import PdfReader
 
-    pdf = render_brief(data, tmp_path, "test")
-    first = _folded(PdfReader(str(pdf)).pages[0].extract_text())
-    assert refused in first
-    assert ("1 of 2 sources could not be collected, and the source registry could not be read; "
-            "details in Warnings") in first
-    assert "timed out" not in first
+    reader = PdfReader(str(pdf))
+    assert REFUSED in _folded(reader.pages[0].extract_text())
+    assert REFUSED in _folded(reader.pages[-1].extract_text())  # and among all warnings
+
+
+def test_the_source_line_counts_sources_and_names_a_broken_registry() -> None:
+    data = brief_data.BriefData.__new__(brief_data.BriefData)
+    data.sources_tried = 2
+    data.warnings = [*source_failures(["source s1: timed out", "source s1: 404"], "s1"),
+                     RunWarning("source registry: bad TOML", "source", None)]
+    assert data.source_summary == ("1 of 2 sources could not be collected, and the source "
+                                   "registry could not be read")
+    data.warnings = data.warnings[-1:]
+    assert data.source_summary == "The source registry could not be read"
+    data.warnings = refused_releases([REFUSED])
+    assert data.source_summary is None and data.page_one_warnings == data.warnings
