@@ -15,24 +15,27 @@ publishers as (select publisher_id from core.publishers),
 offences as (
     select f.*, m.metric_unit,
         case
-            when m.metric_id is null then 'unknown metric ' || f.metric_id
-            when f.unit <> m.metric_unit
-                then 'unit ' || f.unit || ' is not the metric''s unit ' || m.metric_unit
-            -- worded as the brief words numbers (sql/staging/070_plain_number.sql)
-            when f.value < 0 then 'negative value '
-                || coalesce(plain_written(f.value_as_written, f.multiplier_word, f.unit),
-                            plain_number(f.value, f.unit))
-            when f.unit = 'share' and f.value > 1
-                then 'share ' || coalesce(plain_written(f.value_as_written, null, 'share'),
-                                          plain_number(f.value, 'share')) || ' is above 100%'
-            when f.yoy_pct <= -100
-                then 'year-on-year change ' || plain_rate(f.yoy_pct, '=', false, null)
-                    || ' is at or below −100%'
-            when f.reported_by not in (select publisher_id from publishers)
-                then 'unknown source ' || f.reported_by
-        end as problem
+            when m.metric_id is null then 'unknown metric'
+            when f.unit <> m.metric_unit then 'unit'
+            when f.value < 0 then 'negative'
+            when f.unit = 'share' and f.value > 1 then 'share above 1'
+            when f.yoy_pct <= -100 then 'fall'
+            when f.reported_by not in (select publisher_id from publishers) then 'unknown source'
+        end as rule
     from figures as f
     left join metrics as m using (metric_id)
+),
+
+-- Only the offending rows are worded, each macro bound once (sql/staging/070_plain_number.sql:
+-- numbers as the brief words them).
+worded as (
+    select
+        *,
+        coalesce(plain_written(value_as_written, multiplier_word, unit),
+                 plain_number(value, unit)) as value_words,
+        plain_rate(yoy_pct, '=', false, null) as yoy_words
+    from offences
+    where rule is not null
 ),
 
 final as (
@@ -42,13 +45,19 @@ final as (
         metric_id,
         period_label,
         release_id,
-        problem || ' (release ' || release_id || ', figure ' || cast(seq as varchar)
+        case rule
+            when 'unknown metric' then 'unknown metric ' || metric_id
+            when 'unit' then 'unit ' || unit || ' is not the metric''s unit ' || metric_unit
+            when 'negative' then 'negative value ' || value_words
+            when 'share above 1' then 'share ' || value_words || ' is above 100%'
+            when 'fall' then 'year-on-year change ' || yoy_words || ' is at or below −100%'
+            when 'unknown source' then 'unknown source ' || reported_by
+        end || ' (release ' || release_id || ', figure ' || cast(seq as varchar)
             || '); correct the release and load it again' as message,
         known_from,
         -- a stored figure stays stored: the finding stands from then on
         date 'infinity' as known_until
-    from offences
-    where problem is not null
+    from worded
 )
 
 select * from final;
