@@ -24,6 +24,17 @@ class Mark:
     width: float = 0.0
     height: float = 0.0
 
+    @property
+    def value_lines(self) -> list[str]:
+        """The value label in lines for a column, narrower than the whole text: the number
+        with its qualifier, then its scale and unit ('about 313' over 'billion yuan')."""
+        words = self.value_text.split(" ")
+        for i, word in enumerate(words):
+            if any(c.isdigit() for c in word):
+                head, tail = " ".join(words[: i + 1]), " ".join(words[i + 1:])
+                return [head, tail] if tail else [head]
+        return [self.value_text]
+
 
 @dataclass
 class Chart:

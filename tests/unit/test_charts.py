@@ -46,3 +46,14 @@ def test_charts_of_values_beyond_float_range_are_still_drawn() -> None:
     bars = bar_chart("t", [Mark("up", 1e308, "x"), Mark("down", -1e308, "y")], "yuan")
     assert [label for _, label in column.ticks] == ["0", "1e-12"]
     assert len(bars.ticks) == 2
+
+
+def test_a_column_label_breaks_after_its_number_so_neighbours_do_not_overlap() -> None:
+    from flows.charts import Mark
+
+    assert Mark("2020", 3.13e11, "about 313 billion yuan").value_lines == [
+        "about 313", "billion yuan"]
+    assert Mark("2019", 2.9678e11, "296.78 billion yuan").value_lines == [
+        "296.78", "billion yuan"]
+    assert Mark("2024", 0.06, "6%").value_lines == ["6%"]
+    assert Mark("x", 1.0, "—").value_lines == ["—"]
