@@ -225,48 +225,6 @@ final as (
             else 'differs (different periods)'
         end as verdict
     from unioned
-),
-
--- Each side and the interval it allows, worded as the brief words numbers
--- (sql/staging/070_plain_number.sql): a finding on this comparison reads these. The two sides
--- go through the wording macros as rows of one column, so that the query binds each macro
--- once, not once a side: binding them is most of this model's cost.
-keyed as materialized (select *, row_number() over () as comparison_key from final),
-
-sides as (
-    select
-        comparison_key, 'claim' as side, unit, claim_value as value,
-        claim_comparator as comparator, claim_is_approximate as is_approximate,
-        claim_is_derived as is_derived, claim_value_as_written as value_as_written,
-        claim_multiplier_word as multiplier_word, claim_lo as lo, claim_hi as hi
-    from keyed
-    union all
-    select
-        comparison_key, 'other', unit, other_value, other_comparator, other_is_approximate,
-        other_is_derived, other_value_as_written, other_multiplier_word, other_lo, other_hi
-    from keyed
-),
-
-words as materialized (
-    select
-        comparison_key,
-        side,
-        plain_claim(value, unit, comparator, is_approximate, is_derived, value_as_written,
-                    multiplier_word) as text,
-        plain_interval(lo, hi, unit) as allows
-    from sides
-),
-
-worded as (
-    select
-        k.* exclude (comparison_key),
-        c.text as claim_text,
-        o.text as other_text,
-        c.allows as claim_allows,
-        o.allows as other_allows
-    from keyed as k
-    inner join words as c on c.comparison_key = k.comparison_key and c.side = 'claim'
-    inner join words as o on o.comparison_key = k.comparison_key and o.side = 'other'
 )
 
-select * from worded;
+select * from final;
