@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
+from xml.etree.ElementTree import ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
 
 
 class FeedError(ValueError):
@@ -25,10 +28,15 @@ class _Anchors(HTMLParser):
 
 
 def _xml_links(text: str) -> list[str]:
+    """A feed's links. The XML comes from the network, so defusedxml parses it: a feed that
+    declares entities or a DTD (an "XML bomb" among them) is refused, never expanded."""
     try:
-        root = ET.fromstring(text)
-    except ET.ParseError as exc:
+        root = fromstring(text)
+    except ParseError as exc:
         raise FeedError(f"the feed is not well-formed XML ({exc})") from None
+    except DefusedXmlException as exc:
+        raise FeedError(f"the feed declares XML entities or a DTD ({type(exc).__name__}), "
+                        "which are refused: check the feed's URL with its publisher") from None
     links = []
     for element in root.iter():
         tag = element.tag.rsplit("}", 1)[-1]
