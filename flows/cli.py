@@ -26,8 +26,21 @@ review_app = typer.Typer(help="The review queue: numbers held instead of loaded 
 app.add_typer(review_app, name="review")
 
 
+def _print_version(asked: bool) -> None:
+    """`barometer --version`: the installed package's version, then exit."""
+    if asked:
+        from importlib.metadata import version
+
+        typer.echo(f"barometer {version('yiwu-barometer')}")
+        raise typer.Exit
+
+
 @app.callback()
-def main() -> None:
+def main(
+    _version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True,
+        help="Print the installed version and exit.")] = False,
+) -> None:
     """Track China's and Yiwu's cross-border e-commerce figures."""
 
 
