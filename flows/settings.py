@@ -58,11 +58,6 @@ class Settings(BaseSettings):
 
         return parse_urls(self.notify_urls)
 
-    @property
-    def resolved_raw_dir(self) -> Path:
-        """The raw archive: BAROMETER_RAW_DIR, or raw/ beside the warehouse file."""
-        return self.raw_dir or self.warehouse_path.parent / "raw"
-
 
 def load_settings() -> Settings:
     """Read settings from the environment."""
