@@ -83,7 +83,7 @@ def _written_value(as_written: str, multiplier: str | None) -> Decimal:
     return written * multiplier_of(multiplier)
 
 
-def _month_end(day: date) -> date:
+def month_end(day: date) -> date:
     """The last day of day's month (calendar.monthrange, without computing a weekday)."""
     last = _DAYS_IN_MONTH[day.month - 1]
     if day.month == 2 and calendar.isleap(day.year):
@@ -176,10 +176,10 @@ class Figure(BaseModel):
         elif kind == "year":
             expected = start == date(start.year, 1, 1) and end == date(start.year, 12, 31)
         elif kind == "month":
-            expected = start.day == 1 and end == _month_end(start)
+            expected = start.day == 1 and end == month_end(start)
         else:  # ytd, half, quarter: from a first of month to a month end, within one year
             months = end.month - start.month
-            expected = (start.day == 1 and end == _month_end(end) and end.year == start.year
+            expected = (start.day == 1 and end == month_end(end) and end.year == start.year
                         and {"ytd": start.month == 1,
                              "half": start.month in (1, 7) and months == 5,
                              "quarter": start.month in (1, 4, 7, 10) and months == 2}[kind])

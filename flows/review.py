@@ -7,7 +7,6 @@ loading anything. Every decision is a row of core.review_decisions; nothing is d
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -22,7 +21,7 @@ from flows import sqlrunner
 from flows.bulk_insert import BulkFile
 from flows.load import observation_row
 from flows.release_files import describe_validation
-from flows.release_model import Figure
+from flows.release_model import Figure, month_end
 from flows.warehouse_db import connect
 
 
@@ -47,7 +46,7 @@ _PERIOD = re.compile(
 
 
 def _month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
+    return month_end(date(year, month, 1))
 
 
 def parse_period(text: str) -> tuple[str, date, date]:
