@@ -402,7 +402,8 @@ def collect_brief(db_path: Path, as_of: date, generated_at: datetime,
         # metric (brief_latest) and at most two compound rates a metric (brief_cagr).
         figures = stream("brief_figures", keep=0, csv_name="figures.csv",
                          columns=FIGURE_CSV_COLUMNS)
-        stream("brief_cagr_all", keep=0, csv_name="cagr.csv")
+        _write_csv(con, con.sql(sqlrunner.statement("queries/brief_cagr_all"), params=[as_of]),
+                   folder / "cagr.csv")  # nothing of it is printed or counted
         latest = sqlrunner.fetch_dicts(con, "queries/brief_latest", [as_of, LATEST_ROWS_CAP + 1])
         findings = stream("brief_findings", csv_name="findings.csv")  # most severe first
         releases = stream("brief_releases", csv_name="releases.csv")  # newest first

@@ -34,6 +34,7 @@ from flows.load import load_releases, record_rejection, typical_values
 from flows.parse_csv import parse_observations_csv
 from flows.parse_press import PressMeta, parse_press_release
 from flows.release_files import ParsedRelease, ReleaseError, parse_release_json, sha256_of
+from flows.run_warnings import RunWarning, refused_releases, source_failures
 from flows.sources import Source
 from flows.warehouse_db import connect
 
@@ -77,9 +78,16 @@ class SourceReport:
         """True when nothing failed and nothing was refused."""
         return not (self.rejected or self.failures)
 
+    def run_warnings(self) -> list[RunWarning]:
+        """One warning per failure (the source's) or refusal (a release's), worded for the
+        brief, each with its kind."""
+        prefix = f"source {self.source_id}: "
+        return (source_failures([prefix + m for m in self.failures], self.source_id)
+                + refused_releases([prefix + m for m in self.rejected], self.source_id))
+
     def warnings(self) -> list[str]:
         """One line per failure or refusal, worded for the brief."""
-        return [f"source {self.source_id}: {m}" for m in self.failures + self.rejected]
+        return [w.text for w in self.run_warnings()]
 
 
 def policy_for(source: Source, contact: str, content_types: tuple[str, ...]) -> FetchPolicy:

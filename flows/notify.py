@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from flows.brief_data import Changes, Row
+from flows.render import html_beside
 
 # How many lines of each kind of change a message lists; the counts say how many there are.
 FEW = 3
@@ -129,7 +130,7 @@ def compose_brief_message(summary: ChangeSummary, pdf: str, as_of: str, kind: st
         ]
     if warnings:
         lines.append(f"{_count(warnings, 'warning', 'warnings')} in the brief.")
-    lines += ["", f"Brief: {pdf}", f"HTML edition: {Path(pdf).with_suffix('.html')}",
+    lines += ["", f"Brief: {pdf}", f"HTML edition: {html_beside(Path(pdf))}",
               f"Run: {run_url}"]
     return Message(f"{which}: {headline}", "\n".join(lines))
 

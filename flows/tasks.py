@@ -118,12 +118,10 @@ def collect_task(warehouse_path: Path, raw_dir: Path, source: Source, run_id: st
                 "%d seen before, %d release(s) loaded", source.id, report.requests,
                 len(report.retries), report.not_modified, report.payloads_new,
                 report.payloads_seen, len(report.loaded))
-    for line in report.warnings():
-        logger.warning("%s", line)
-    # The same lines as report.warnings(), each with its kind.
-    prefix = f"source {source.id}: "
-    return (source_failures([prefix + m for m in report.failures], source.id)
-            + refused_releases([prefix + m for m in report.rejected], source.id))
+    warnings = report.run_warnings()
+    for warning in warnings:
+        logger.warning("%s", warning)
+    return warnings
 
 
 @task(name="transform and check", **NOT_CACHED)
