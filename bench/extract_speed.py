@@ -22,12 +22,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from flows.documents import DocumentError, read_document
 from flows.extract import extract_figures
-from flows.lexicon import Lexicon, lexicon_path, load_lexicon
-from flows.parse_press import PressMeta, parse_press_release
+from flows.extract.documents import DocumentError, read_document
+from flows.extract.lexicon import Lexicon, lexicon_path, load_lexicon
+from flows.extract.parse_press import PressMeta, parse_press_release
+from flows.model.release_files import ReleaseError
 from flows.paths import ROOT
-from flows.release_files import ReleaseError
 from tests.corpus import metric_units
 
 PUBLISHED = date(2025, 1, 13)

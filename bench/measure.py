@@ -21,15 +21,15 @@ import duckdb
 from weasyprint import HTML
 
 from bench.synthetic import release
-from flows import sqlrunner
-from flows.brief_data import collect_brief
-from flows.load import load_release, load_seeds, record_brief
+from flows.brief.data import collect_brief
+from flows.brief.render import render_brief, render_html
+from flows.model.release_files import read_release
 from flows.paths import TEMPLATES_DIR
-from flows.release_files import read_release
-from flows.render import render_brief, render_html
-from flows.snapshot import publish_snapshot
-from flows.transform import build_warehouse, enforce_blocking, run_checks
-from flows.warehouse_db import connect
+from flows.warehouse import sqlrunner
+from flows.warehouse.build_and_check import build_warehouse, enforce_blocking, run_checks
+from flows.warehouse.db import connect
+from flows.warehouse.load import load_release, load_seeds, record_brief
+from flows.warehouse.snapshot import publish_snapshot
 
 AS_OF = date(2026, 11, 29)
 AUTHOR = "Benchmark (SYNTHETIC data)"

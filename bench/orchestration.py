@@ -19,13 +19,15 @@ AS_OF = date(2026, 11, 29)
 
 
 def plain(seeds: Path, work: Path) -> None:
-    """The flow's body (flows/pipeline.py) without Prefect: same functions, same order."""
-    from flows.brief_data import collect_brief
-    from flows.inbox import process_inbox
-    from flows.load import load_seeds, record_brief
-    from flows.render import render_brief
-    from flows.snapshot import publish_snapshot
-    from flows.transform import build_warehouse, enforce_blocking, run_checks
+    """The flow's body (flows/orchestration/pipeline.py) without Prefect: same functions,
+    same order."""
+    from flows.brief.data import collect_brief
+    from flows.brief.render import render_brief
+    from flows.ingest.inbox import process_inbox
+    from flows.warehouse.briefs import record_brief
+    from flows.warehouse.build_and_check import build_warehouse, enforce_blocking, run_checks
+    from flows.warehouse.load import load_seeds
+    from flows.warehouse.snapshot import publish_snapshot
 
     db = work / "barometer.duckdb"
     warnings = [str(e) for e in load_seeds(db, seeds).rejected]
@@ -39,9 +41,9 @@ def plain(seeds: Path, work: Path) -> None:
 
 
 def flow(seeds: Path, work: Path) -> None:
-    """The flow as `barometer run` runs it (flows/run_api.py: no heartbeats)."""
-    from flows.pipeline import barometer_brief
-    from flows.run_api import one_off_heartbeats
+    """The flow as `barometer run` runs it (flows/orchestration/run_api.py: no heartbeats)."""
+    from flows.orchestration.pipeline import barometer_brief
+    from flows.orchestration.run_api import one_off_heartbeats
 
     with one_off_heartbeats():
         barometer_brief(warehouse_path=work / "barometer.duckdb", out_dir=work / "briefs",
@@ -56,9 +58,9 @@ if __name__ == "__main__":
     work_dir.mkdir(parents=True, exist_ok=True)
     (work_dir / "inbox").mkdir(exist_ok=True)
     if mode == "flow":
-        import flows.pipeline  # import Prefect before the clock starts
+        import flows.orchestration.pipeline  # import Prefect before the clock starts
     else:
-        import flows.render  # noqa: F401 - WeasyPrint's import is not part of the run either
+        import flows.brief.render  # noqa: F401 - WeasyPrint's import is not part of the run either
     started = time.perf_counter()
     {"plain": plain, "flow": flow}[mode](seeds_dir, work_dir)
     print(json.dumps({"seconds": time.perf_counter() - started}))

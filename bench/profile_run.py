@@ -23,11 +23,12 @@ AS_OF = date(2026, 11, 29)
 
 
 def steps(work: Path) -> list[tuple[str, float]]:
-    from flows.brief_data import collect_brief
-    from flows.load import load_seeds, record_brief
-    from flows.render import render_brief
-    from flows.snapshot import publish_snapshot
-    from flows.transform import build_warehouse, enforce_blocking, run_checks
+    from flows.brief.data import collect_brief
+    from flows.brief.render import render_brief
+    from flows.warehouse.briefs import record_brief
+    from flows.warehouse.build_and_check import build_warehouse, enforce_blocking, run_checks
+    from flows.warehouse.load import load_seeds
+    from flows.warehouse.snapshot import publish_snapshot
 
     db = work / "barometer.duckdb"
     timings: list[tuple[str, float]] = []
@@ -51,7 +52,7 @@ def steps(work: Path) -> list[tuple[str, float]]:
 
 def main(work: Path) -> list[str]:
     work.mkdir(parents=True, exist_ok=True)
-    import flows.render  # noqa: F401 - imports are not part of a run's work
+    import flows.brief.render  # noqa: F401 - imports are not part of a run's work
 
     profiler = cProfile.Profile()
     timings = profiler.runcall(steps, work)
@@ -71,7 +72,7 @@ def main(work: Path) -> list[str]:
 def plain(work: Path) -> dict[str, float]:
     """The same steps without the profiler: the whole run's seconds (imports excluded)."""
     work.mkdir(parents=True, exist_ok=True)
-    import flows.render  # noqa: F401 - imports are not part of a run's work
+    import flows.brief.render  # noqa: F401 - imports are not part of a run's work
 
     return {"seconds": sum(t for _, t in steps(work))}
 

@@ -70,7 +70,7 @@ def measure_scale(releases: int, figures: int, repeats: int, scratch: Path) -> d
 def measure_orchestration(repeats: int, scratch: Path) -> dict[str, Spread]:
     """The whole run at 100 synthetic releases: plain functions, the flow on a running server,
     the flow on Prefect's temporary server."""
-    from flows.prefect_server import LocalPrefectServer
+    from flows.orchestration.prefect_server import LocalPrefectServer
 
     seeds = make_seeds(scratch / "seeds-orchestration", 100, 100)
     base_env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}

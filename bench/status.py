@@ -20,8 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from flows.orchestration.prefect_server import LocalPrefectServer, free_port
 from flows.paths import ROOT
-from flows.prefect_server import LocalPrefectServer, free_port
 
 
 def _time_status(env: dict[str, str], repeats: int) -> list[float]:
@@ -41,7 +41,7 @@ def _record_runs(api_url: str, count: int) -> None:
         "import sys\n"
         "from prefect.client.orchestration import get_client\n"
         "from prefect.states import Completed, Running\n"
-        "from flows.serve import build_deployment, deployment_parameters\n"
+        "from flows.orchestration.serve import build_deployment, deployment_parameters\n"
         "from flows.settings import Settings\n"
         "d = build_deployment('0 8 * * 1', 'Asia/Shanghai', "
         "parameters=deployment_parameters(Settings())).apply()\n"

@@ -124,9 +124,9 @@ def write_bulk_files(seeds: Path, folder: Path) -> int:
     """The rows the tracker would insert for every release of a seeds folder, written by the
     tracker's own BulkFile into `folder`, one JSON-lines file per table: what DuckDB's own bulk
     load reads. Returns the number of observations."""
-    from flows.bulk_insert import BulkFile
-    from flows.load import _document_path, release_rows
-    from flows.release_files import read_release, release_paths
+    from flows.model.release_files import read_release, release_paths
+    from flows.warehouse.bulk_insert import BulkFile
+    from flows.warehouse.load import _document_path, release_rows
 
     with BulkFile(folder) as bulk:
         for path in release_paths(seeds / "releases"):

@@ -68,11 +68,11 @@ def run(
     HTML edition lies beside it)."""
     from datetime import date
 
-    from flows.brief_kind import AsOfError, brief_kind
+    from flows.brief.kind import AsOfError, brief_kind
     from flows.disk import DiskFull
-    from flows.prefect_server import PrefectServerError
-    from flows.run_lock import RunLocked, run_lock
-    from flows.warehouse_db import WarehouseLocked
+    from flows.orchestration.prefect_server import PrefectServerError
+    from flows.orchestration.run_lock import RunLocked, run_lock
+    from flows.warehouse.db import WarehouseLocked
 
     if as_of is not None:
         try:
@@ -108,9 +108,9 @@ def run(
 def _run_flow(prefect_port: int, known: tuple[type[BaseException], ...], **params: Any) -> Path:
     """Run the flow once against run_api's Prefect server, with a progress line on a terminal
     and the known one-line errors printed without their tracebacks."""
-    from flows.pipeline import barometer_brief
-    from flows.progress import one_line_errors, run_progress
-    from flows.run_api import run_api
+    from flows.orchestration.pipeline import barometer_brief
+    from flows.orchestration.progress import one_line_errors, run_progress
+    from flows.orchestration.run_api import run_api
 
     with run_api(prefect_port), one_line_errors(known), run_progress():
         return barometer_brief(**params)
@@ -128,8 +128,8 @@ def status(
     (docs/scheduling.md)."""
     from rich.console import Console
 
-    from flows.status import gather_status
-    from flows.status_view import print_status
+    from flows.orchestration.status import gather_status
+    from flows.orchestration.status_view import print_status
 
     settings = load_settings()
     found = gather_status(settings.snapshot_path, settings.briefs_dir, settings.prefect_port,
@@ -142,9 +142,9 @@ def heal() -> None:
     """Mark runs whose process is gone Crashed and free their slot, once, by hand.
 
     serve and worker do it every BAROMETER_HEAL_INTERVAL seconds (docs/scheduling.md)."""
-    from flows.heal import heal as heal_runs
-    from flows.prefect_server import answers
-    from flows.status import api_url
+    from flows.orchestration.heal import heal as heal_runs
+    from flows.orchestration.prefect_server import answers
+    from flows.orchestration.status import api_url
 
     url = api_url(load_settings().prefect_port)
     if not answers(url):
@@ -166,7 +166,7 @@ def worker(
 
     The deployment comes from prefect.yaml (`prefect deploy`); needs PREFECT_API_URL
     (docs/scheduling.md)."""
-    from flows.worker import run_worker
+    from flows.orchestration.worker import run_worker
 
     settings = load_settings()
     if not os.environ.get("PREFECT_API_URL"):
@@ -182,9 +182,9 @@ def deploy_config(
         "--out", help="Where to write it (default: prefect.yaml in the project).")] = None,
 ) -> None:
     """Write prefect.yaml: the weekly deployment on a process work pool, for `prefect deploy`."""
-    from flows.deploy_config import write_prefect_yaml
+    from flows.orchestration.deploy_config import write_prefect_yaml
+    from flows.orchestration.serve import deployment_parameters
     from flows.paths import ROOT
-    from flows.serve import deployment_parameters
 
     settings = load_settings()
     path = write_prefect_yaml(out or ROOT / "prefect.yaml", deployment_parameters(settings),
@@ -202,7 +202,7 @@ def query(
         "--snapshot", help="DuckDB file to read (default: the published snapshot).")] = None,
 ) -> None:
     """Run one read-only query on the published snapshot and print the rows (docs/querying.md)."""
-    from flows.query import QueryError, format_csv, format_json, print_table, run_query
+    from flows.warehouse.query import QueryError, format_csv, format_json, print_table, run_query
 
     if as_csv and as_json:
         typer.echo("error: choose one of --csv and --json", err=True)
@@ -233,8 +233,8 @@ def serve(
 
     Starts a local Prefect server on 127.0.0.1 when PREFECT_API_URL is not set
     (docs/scheduling.md)."""
-    from flows.prefect_server import PrefectServerError
-    from flows.serve import serve_with_local_server
+    from flows.orchestration.prefect_server import PrefectServerError
+    from flows.orchestration.serve import serve_with_local_server
 
     try:
         serve_with_local_server(load_settings(), interval_seconds=interval)
@@ -258,9 +258,9 @@ def extract(
     """Print the figures a press release holds, one JSON object per line, without loading it."""
     import json
 
-    from flows.documents import DocumentError, read_document
     from flows.extract import extract_figures, figure_json
-    from flows.lexicon import LexiconError, lexicon_path, load_lexicon
+    from flows.extract.documents import DocumentError, read_document
+    from flows.extract.lexicon import LexiconError, lexicon_path, load_lexicon
 
     try:
         doc = read_document(file.read_bytes(), None, file.name)
@@ -290,8 +290,8 @@ def review(
     """List the numbers awaiting review, oldest first (accept or reject each by its ID)."""
     if ctx.invoked_subcommand is not None:
         return
-    from flows.query import format_csv, format_json, print_table
-    from flows.review import ReviewError, list_items
+    from flows.warehouse.query import format_csv, format_json, print_table
+    from flows.warehouse.review import ReviewError, list_items
 
     if output not in ("table", "csv", "json"):
         typer.echo(f"error: --format {output!r}: use table, csv or json", err=True)
@@ -342,7 +342,7 @@ def review_accept(
     """Load a held number as a figure of its release, with its quote and your note."""
     from decimal import Decimal, InvalidOperation
 
-    from flows.review import ReviewError, accept
+    from flows.warehouse.review import ReviewError, accept
 
     settings = load_settings()
     try:
@@ -369,7 +369,7 @@ def review_reject(
         "--warehouse", help="DuckDB file (default: warehouse/barometer.duckdb).")] = None,
 ) -> None:
     """Settle a held number without loading it."""
-    from flows.review import ReviewError, reject
+    from flows.warehouse.review import ReviewError, reject
 
     settings = load_settings()
     try:

@@ -28,26 +28,28 @@ class Settings(BaseSettings):
     # The local Prefect server `barometer serve` starts (or reuses) when PREFECT_API_URL is not
     # set: 127.0.0.1 on this port, with the UI on (docs/scheduling.md).
     prefect_port: int = Field(default=4200, ge=1, le=65535)
-    # Self-healing (flows/heal.py): how often serve and `barometer worker` look for runs whose
-    # process is gone, and how long the server may not answer before serve exits non-zero.
+    # Self-healing (flows/orchestration/heal.py): how often serve and `barometer worker` look for
+    # runs whose process is gone, and how long the server may not answer before serve exits
+    # non-zero.
     heal_interval: float = Field(default=30.0, gt=0)
     server_grace: float = Field(default=30.0, gt=0)
     # How long a scheduled run waits for another run of the same warehouse (a manual
-    # `barometer run`) to finish before it fails in one line (flows/run_lock.py).
+    # `barometer run`) to finish before it fails in one line (flows/orchestration/run_lock.py).
     scheduled_run_wait: float = Field(default=1800.0, ge=0)
     # The process work pool of `prefect.yaml` and `barometer worker`.
     work_pool: str = "barometer"
     brief_author: str = "Cross-border e-commerce barometer"
     brief_table_rows: int = 40
-    # DuckDB's memory cap (flows/warehouse_db.py); past it DuckDB spills to disk. Empty: DuckDB's
+    # DuckDB's memory cap (flows/warehouse/db.py); past it DuckDB spills to disk. Empty: DuckDB's
     # own default, 80% of the machine's memory.
     duckdb_memory_limit: str = "600MB"
-    # `barometer query` stops a query that runs longer than this (flows/query.py).
+    # `barometer query` stops a query that runs longer than this (flows/warehouse/query.py).
     query_timeout_seconds: float = Field(default=60.0, gt=0)
     # Who settles review items (`barometer review accept|reject`): the login name by default.
     reviewer: str = Field(default_factory=getpass.getuser)
-    # Where a run's message goes (flows/notify.py): Apprise URLs (mailto://, slack://, json://,
-    # …) separated by spaces or commas; empty, nothing is sent (docs/scheduling.md).
+    # Where a run's message goes (flows/orchestration/notify.py): Apprise URLs (mailto://,
+    # slack://, json://, …) separated by spaces or commas; empty, nothing is sent
+    # (docs/scheduling.md).
     notify_urls: str = ""
 
     @property

@@ -12,10 +12,10 @@ from typing import Any
 import duckdb
 import pytest
 
-from flows import sqlrunner
-from flows.load import load_reference, load_release
+from flows.model.release_files import read_release
 from flows.paths import SEEDS_DIR
-from flows.release_files import read_release
+from flows.warehouse import sqlrunner
+from flows.warehouse.load import load_reference, load_release
 
 ARTICLE_RELEASE = SEEDS_DIR / "releases" / "globaltimes-2025-06-22-yiwu-cbec.json"
 
@@ -134,8 +134,8 @@ def seeds_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every curated release (the article and the backfill) loaded and every SQL layer built,
     once a session (per test process). Tests only read it; one that writes takes a copy
     (copy_of_seeds_warehouse)."""
-    from flows.load import load_seeds
-    from flows.transform import build_warehouse
+    from flows.warehouse.build_and_check import build_warehouse
+    from flows.warehouse.load import load_seeds
 
     path = tmp_path_factory.mktemp("seeds-warehouse") / "barometer.duckdb"
     summary = load_seeds(path, SEEDS_DIR)

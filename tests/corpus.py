@@ -16,8 +16,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from flows.model.release import Figure
 from flows.paths import SEEDS_DIR
-from flows.release_model import Figure
 
 CORPUS_DIR = Path(__file__).parent / "fixtures" / "real"
 _META_KEYS = {"url", "published_on", "published_on_evidence", "publisher", "language",

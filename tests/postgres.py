@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from types import TracebackType
 
-from flows.prefect_server import free_port
+from flows.orchestration.prefect_server import free_port
 
 
 def _bin_dir() -> Path:

@@ -23,7 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from flows.extract import Outcome, decide, extract_figures
-from flows.lexicon import lexicon_path, load_lexicon
+from flows.extract.lexicon import lexicon_path, load_lexicon
 from flows.paths import SEEDS_DIR
 from tests.corpus import CORPUS_DIR, CorpusText, Expected, metric_units, read_corpus
 

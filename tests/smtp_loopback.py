@@ -10,7 +10,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from flows.prefect_server import free_port
+from flows.orchestration.prefect_server import free_port
 
 
 class _Keeper:

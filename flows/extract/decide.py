@@ -18,8 +18,8 @@ from decimal import Decimal
 from pydantic import ValidationError
 
 from flows.extract.model import ExtractedFigure
-from flows.release_files import describe_validation
-from flows.release_model import Figure
+from flows.model.release import Figure
+from flows.model.release_files import describe_validation
 
 # A value this many times above or below the metric's typical value (per day, for flows) is
 # held for review: a misread multiplier or digit, not news.

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from flows.extract.lexicon import Lexicon, Term
 from flows.extract.model import Token
-from flows.lexicon import Lexicon, Term
 
 
 def is_cjk(text: str) -> bool:

@@ -13,7 +13,7 @@ from decimal import Decimal
 import cn2an
 
 from flows.extract.model import Token
-from flows.units import MULTIPLIERS
+from flows.model.units import MULTIPLIERS
 
 NUM = r"(?<![\d.])(?<!\d,)(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])"
 _ZH_NUMERAL = r"[零〇一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
+from flows.extract.lexicon import Lexicon
 from flows.extract.mentions import is_cjk, term_tokens
 from flows.extract.model import Token
 from flows.extract.state import Sentence
 from flows.extract.subjects import subject_mentions
-from flows.lexicon import Lexicon
 
 _PAIRED = re.compile(r"分别|respectively", re.I)
 _FROM = re.compile(r"\bfrom\b|从|由", re.I)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
+from flows.extract.lexicon import Lexicon, Term
 from flows.extract.model import Token
 from flows.extract.state import Scope, Sentence
-from flows.lexicon import Lexicon, Term
 
 _DATELINE = re.compile(
     r"^(?:[A-Z][A-Z ]{2,}(?=\s*(?:,|—|--|-|\())|.{0,30}?\d{1,2}\s*月\s*\d{1,2}\s*日\s*电)")

@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 from flows.extract.growth import attach_rates
+from flows.extract.lexicon import Lexicon, Term
 from flows.extract.mentions import (
     breakdown_tokens,
     cue_spans,
@@ -48,7 +49,6 @@ from flows.extract.subjects import (
     subject_of,
 )
 from flows.extract.timing import period_for
-from flows.lexicon import Lexicon, Term
 
 _SENTENCE_END = re.compile(
     r"[。!?;]|\n|(?<![A-Z]\.[A-Z])(?<!\bNo)(?<!\bU\.S)(?<!\b[A-Z][a-z]{2})(?<!\bSept)"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from flows.extract.lexicon import Lexicon, Term
 from flows.extract.model import Period, Token
-from flows.lexicon import Lexicon, Term
 
 CLAUSE_BREAK = re.compile(r"[,;:]|\s(?:while|whereas|but)\s")
 CURRENCIES = ("yuan", "US dollars", "euros")

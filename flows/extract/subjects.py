@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 
+from flows.extract.lexicon import Lexicon, Term
 from flows.extract.mentions import choose_term, is_cjk
 from flows.extract.model import Token
 from flows.extract.places import places_between, resolve_geography
 from flows.extract.state import CLAUSE_BREAK, CURRENCIES, Draft, Scope, Sentence, is_part, overlaps
-from flows.lexicon import Lexicon, Term
 
 _EN_PREPOSITION = re.compile(r"\b(of|to|through|via|from|with|for|by)\s+([\w'’$-]+)", re.I)
 _ALLOWED_AFTER_PREPOSITION = re.compile(

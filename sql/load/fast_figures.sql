@@ -1,7 +1,7 @@
 -- Builds: fast_figures (temporary), every figure of the files of fast_releases, with
 -- the columns of core.observations and whether the release model would accept it.
 -- Grain: one row per figure per file. Inputs: fast_releases, core.metrics, core.publishers.
--- `certain` is true only where the model's rules surely hold (flows/release_model.py: types,
+-- `certain` is true only where the model's rules surely hold (flows/model/release.py: types,
 -- comparators, period shape, value against its written form and multiplier, bounds, known
 -- metric, unit and source); false sends the whole file to the model, which words the reason.
 create or replace temp table fast_figures as
@@ -46,7 +46,7 @@ numbers as (
 halfwidths as (
     select
         *,
-        -- Half a unit of the last digit printed (flows/units.py rounding_halfwidth), as a
+        -- Half a unit of the last digit printed (flows/model/units.py rounding_halfwidth), as a
         -- power of ten: '2.63' → 5e-3, '600,000' → 5e4, '4.9%' → 5e-4.
         case when contains(written_digits, '.')
              then -length(split_part(written_digits, '.', 2)) - 1

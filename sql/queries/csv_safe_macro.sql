@@ -3,7 +3,7 @@
 -- text. That is text starting with = + - @ tab or carriage return, after any leading single
 -- quotes (so dropping the one ' added always gives the text back). Left as written: a plain
 -- number ('-2.7', '+1e5'), which a spreadsheet reads as a number, and a lone '=' (an exact
--- figure's comparator), a formula with nothing to run. flows/query.py csv_safe applies the
+-- figure's comparator), a formula with nothing to run. flows/warehouse/query.py csv_safe applies the
 -- same rule to `barometer query --csv`; tests/unit/test_csv_injection.py holds them equal.
 -- The first character is tested before any pattern: most text cannot start a formula.
 create or replace temp macro csv_safe(t) as

@@ -1,5 +1,5 @@
 -- Builds: scalar macros that word a number as a person reads it, as the brief does
--- (flows/formatting.py, which these mirror digit for digit: tests/unit/test_plain_number.py):
+-- (flows/brief/formatting.py, which these mirror digit for digit: tests/unit/test_plain_number.py):
 -- plain_figure(value, unit, comparator, is_approximate) 'about 1.722 trillion yuan',
 -- plain_rate(pct, comparator, is_approximate, decimals) '+17.16%',
 -- plain_interval(lo, hi, unit) '14.5% to 15.5%', '1 million entities or more',

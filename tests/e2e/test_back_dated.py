@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from flows.brief_kind import AsOfError
+from flows.brief.kind import AsOfError
 from flows.cli import app
-from flows.pipeline import barometer_brief
+from flows.orchestration.pipeline import barometer_brief
 from tests.conftest import copy_seeds
 
 pytestmark = pytest.mark.e2e

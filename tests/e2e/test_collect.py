@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from flows import collect
-from flows.collect import CollectContext, SourceReport, collect_source
-from flows.sources import Source, load_registry
+from flows.ingest import collect
+from flows.ingest.collect import CollectContext, SourceReport, collect_source
+from flows.ingest.sources import Source, load_registry
 from tests.conftest import Warehouse
 from tests.loopback import LoopbackServer, Reply, Slowloris, finish_within
 
@@ -451,7 +451,7 @@ class _Heard(logging.Handler):
 
 def test_the_collect_task_logs_each_retry_once_as_it_happens(
         loopback: LoopbackServer, warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch) -> None:
-    from flows import tasks
+    from flows.orchestration import tasks
 
     url = loopback.url("/zh.html")
     loopback.route("/zh.html", Reply.text("busy", status=500), Reply.text(ZH_PAGE, HTML))

@@ -17,8 +17,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from flows.orchestration.pipeline import barometer_brief
 from flows.paths import SEEDS_DIR
-from flows.pipeline import barometer_brief
 from tests.loopback import LoopbackServer, Reply
 from tests.pdf import pdf_attachments, pdf_text
 

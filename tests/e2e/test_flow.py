@@ -12,7 +12,7 @@ import duckdb
 import pytest
 from pypdf import PdfReader
 
-from flows.pipeline import barometer_brief
+from flows.orchestration.pipeline import barometer_brief
 from tests.conftest import copy_seeds
 from tests.pdf import pdf_attachments, pdf_text
 

@@ -11,8 +11,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from flows.heal import LABEL_HOST, LABEL_PROCESS, heal, process_alive, process_token, run_labels
-from flows.serve import FLOW_NAME, build_deployment, deployment_parameters
+from flows.orchestration.heal import (
+    LABEL_HOST,
+    LABEL_PROCESS,
+    heal,
+    process_alive,
+    process_token,
+    run_labels,
+)
+from flows.orchestration.serve import FLOW_NAME, build_deployment, deployment_parameters
 from flows.settings import Settings
 
 pytestmark = pytest.mark.e2e

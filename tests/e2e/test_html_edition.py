@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from flows.brief_data import BriefData, collect_brief
+from flows.brief.data import BriefData, collect_brief
+from flows.brief.render import html_beside, render_brief, render_html
 from flows.paths import LATEST_NAME
-from flows.render import html_beside, render_brief, render_html
 from tests.chromium import PHONE, Visit, outside_urls, visit
 from tests.conftest import figure, release
 

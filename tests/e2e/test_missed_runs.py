@@ -6,8 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from flows.missed_runs import SKIPPED_MESSAGE, skip_missed_runs
-from flows.serve import DEPLOYMENT_NAME, FLOW_NAME, build_deployment, deployment_parameters
+from flows.orchestration.missed_runs import SKIPPED_MESSAGE, skip_missed_runs
+from flows.orchestration.serve import (
+    DEPLOYMENT_NAME,
+    FLOW_NAME,
+    build_deployment,
+    deployment_parameters,
+)
 from flows.settings import Settings
 
 pytestmark = pytest.mark.e2e

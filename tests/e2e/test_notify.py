@@ -17,8 +17,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.pipeline import barometer_brief
-from flows.prefect_server import free_port
+from flows.orchestration.pipeline import barometer_brief
+from flows.orchestration.prefect_server import free_port
 from tests.conftest import copy_seeds, figure, release
 from tests.e2e.test_snapshot import AS_OF, NEW_PAGE  # a saved page with a figure new on AS_OF
 from tests.loopback import LoopbackServer, Reply

@@ -13,7 +13,7 @@ from datetime import date
 import duckdb
 import pytest
 
-from flows.pipeline import barometer_brief
+from flows.orchestration.pipeline import barometer_brief
 from tests.conftest import copy_seeds
 from tests.pdf import pdf_text
 from tests.plain_numbers import E_NOTATION, unreadable

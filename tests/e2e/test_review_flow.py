@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.pipeline import barometer_brief
+from flows.orchestration.pipeline import barometer_brief
 from tests.conftest import copy_seeds
 from tests.loopback import LoopbackServer, Reply
 from tests.pdf import pdf_text

@@ -16,9 +16,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from flows.orchestration.pipeline import barometer_brief
+from flows.orchestration.prefect_server import answers, free_port, local_api_url
 from flows.paths import LATEST_NAME
-from flows.pipeline import barometer_brief
-from flows.prefect_server import answers, free_port, local_api_url
 from tests.conftest import copy_seeds, environ_without_settings, slow_source_registry
 from tests.unit.test_run_lock import held_elsewhere
 

@@ -28,8 +28,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from flows.heal import LABEL_PROCESS
-from flows.prefect_server import free_port, group_alive
+from flows.orchestration.heal import LABEL_PROCESS
+from flows.orchestration.prefect_server import free_port, group_alive
 from tests.conftest import copy_seeds, environ_without_settings, slow_source_registry
 from tests.loopback import LoopbackServer
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.pipeline import barometer_brief
-from flows.render import LATEST_NAME, html_beside
+from flows.brief.render import LATEST_NAME, html_beside
+from flows.orchestration.pipeline import barometer_brief
 from tests.conftest import copy_seeds
 from tests.pdf import pdf_text
 
@@ -169,7 +169,7 @@ def test_the_briefs_say_what_changed(two_runs) -> None:
 def test_status_names_the_runs_the_briefs_and_the_snapshot(two_runs, monkeypatch) -> None:
     from prefect.settings import PREFECT_API_URL
 
-    from flows.status import gather_status
+    from flows.orchestration.status import gather_status
 
     monkeypatch.setenv("PREFECT_API_URL", PREFECT_API_URL.value())  # the test harness's server
     status = gather_status(two_runs["snapshot_path"], two_runs["out_dir"], limit=10)

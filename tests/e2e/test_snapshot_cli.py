@@ -17,7 +17,7 @@ import duckdb
 import pytest
 
 from flows.paths import ROOT
-from flows.snapshot import SNAPSHOT_STORAGE_VERSION, publish_snapshot
+from flows.warehouse.snapshot import SNAPSHOT_STORAGE_VERSION, publish_snapshot
 from tests.duckdb_engines import OLDER_ENGINES, Answer, Engine, venv_cli
 
 pytestmark = pytest.mark.e2e

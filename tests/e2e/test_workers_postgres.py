@@ -22,11 +22,11 @@ import duckdb
 import httpx
 import pytest
 
-from flows.deploy_config import write_prefect_yaml
-from flows.heal import LABEL_PROCESS, ZOMBIE_AUTOMATION
+from flows.orchestration.deploy_config import write_prefect_yaml
+from flows.orchestration.heal import LABEL_PROCESS, ZOMBIE_AUTOMATION
+from flows.orchestration.prefect_server import LocalPrefectServer, group_alive
+from flows.orchestration.serve import deployment_parameters
 from flows.paths import ROOT
-from flows.prefect_server import LocalPrefectServer, group_alive
-from flows.serve import deployment_parameters
 from flows.settings import Settings
 from tests.conftest import copy_seeds, environ_without_settings, slow_source_registry
 from tests.loopback import LoopbackServer

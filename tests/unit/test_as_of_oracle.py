@@ -14,8 +14,8 @@ from pathlib import Path
 
 import duckdb
 
-from flows import sqlrunner
-from flows.transform import build_warehouse
+from flows.warehouse import sqlrunner
+from flows.warehouse.build_and_check import build_warehouse
 from tests.conftest import Warehouse, figure, release
 
 # Every as-of macro the warehouse offers (docs/warehouse.md), the checks' included.

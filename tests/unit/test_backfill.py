@@ -13,10 +13,10 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from flows import sqlrunner
-from flows.load import load_reference, load_release
+from flows.model.release_files import ParsedRelease, read_release
 from flows.paths import SEEDS_DIR
-from flows.release_files import ParsedRelease, read_release
+from flows.warehouse import sqlrunner
+from flows.warehouse.load import load_reference, load_release
 
 RELEASES_DIR = SEEDS_DIR / "releases"
 

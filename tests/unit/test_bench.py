@@ -12,7 +12,7 @@ import duckdb
 from bench.measure import duckdb_bulk_load
 from bench.report import END, START, write_report
 from bench.synthetic import PUBLISHER, make_seeds, write_bulk_files
-from flows.load import load_seeds
+from flows.warehouse.load import load_seeds
 
 COMPARED = ("select * exclude (loaded_at) from core.releases order by release_id",
             "select * from core.observations order by release_id, seq")
@@ -91,8 +91,8 @@ def test_the_growth_chart_stays_bounded_as_metrics_grow(tmp_path: Path) -> None:
     GROWTH_BARS bars, the real headline metrics first, and says how many it left out."""
     from datetime import date
 
-    from flows.brief_data import GROWTH_BARS, build_charts
-    from flows.transform import build_warehouse
+    from flows.brief.data import GROWTH_BARS, build_charts
+    from flows.warehouse.build_and_check import build_warehouse
 
     seeds = make_seeds(tmp_path / "seeds", 100, 100)
     db = tmp_path / "w.duckdb"

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from flows import brief_data
-from flows.brief_data import collect_brief
-from flows.render import render_brief, render_html
-from flows.run_warnings import RunWarning, refused_releases, source_failures
+from flows.brief import data as brief_data
+from flows.brief.data import collect_brief
+from flows.brief.render import render_brief, render_html
+from flows.model.run_warnings import RunWarning, refused_releases, source_failures
 from tests.conftest import figure, release
 from tests.pdf import pdf_rows, pdf_text
 

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 import duckdb
 import pytest
 
-from flows.brief_data import collect_changes
-from flows.load import record_brief
+from flows.brief.data import collect_changes
+from flows.warehouse.briefs import record_brief
 from tests.conftest import Warehouse, figure, release
 
 TRADE = "china.cbec.trade_value"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from flows.charts import Mark, bar_chart, column_chart, direction_of, nice_step, scale_for
+from flows.brief.charts import Mark, bar_chart, column_chart, direction_of, nice_step, scale_for
 
 
 def test_nice_steps() -> None:
@@ -49,7 +49,7 @@ def test_charts_of_values_beyond_float_range_are_still_drawn() -> None:
 
 
 def test_a_column_label_breaks_after_its_number_so_neighbours_do_not_overlap() -> None:
-    from flows.charts import Mark
+    from flows.brief.charts import Mark
 
     assert Mark("2020", 3.13e11, "about 313 billion yuan").value_lines == [
         "about 313", "billion yuan"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from flows.paths import ROOT, SQL_DIR
-from flows.sqlrunner import LAYERS, layer_files
+from flows.warehouse.sqlrunner import LAYERS, layer_files
 
 LAYER_FILES = [p for layer in LAYERS for p in layer_files(layer)]
 NAMED_FILES = sorted([*SQL_DIR.glob("queries/*.sql"), *SQL_DIR.glob("load/*.sql"),
@@ -18,7 +18,7 @@ CREATED = re.compile(
 
 
 def _python_sources() -> str:
-    files = [*ROOT.glob("flows/*.py")]
+    files = [*ROOT.glob("flows/**/*.py")]
     return "\n".join(p.read_text(encoding="utf-8") for p in files)
 
 

@@ -1,5 +1,6 @@
 """Spreadsheet formulas in release text reach no CSV unneutralised (OWASP "CSV Injection"): the
-brief's attachments (DuckDB's csv_safe macro) and `barometer query --csv` (flows/query.py)."""
+brief's attachments (DuckDB's csv_safe macro) and `barometer query --csv`
+(flows/warehouse/query.py)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows import sqlrunner
-from flows.brief_data import collect_brief
-from flows.query import csv_safe, format_csv, run_query
+from flows.brief.data import collect_brief
+from flows.warehouse import sqlrunner
+from flows.warehouse.query import csv_safe, format_csv, run_query
 from tests.conftest import Warehouse, figure, release
 
 # The five formulas of the hostile trial: a link, a command (DDE), and arithmetic or a

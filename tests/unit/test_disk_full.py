@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from flows.disk import DiskFull
-from flows.inbox import process_inbox
+from flows.ingest.inbox import process_inbox
 from tests.conftest import fill
 
 

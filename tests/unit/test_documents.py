@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from flows.documents import (
+from flows.extract.documents import (
     MAX_UNFINISHED,
     DocumentError,
     charset_of,

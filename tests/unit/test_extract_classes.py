@@ -15,7 +15,7 @@ from decimal import Decimal
 import pytest
 
 from flows.extract import decide, extract_figures
-from flows.lexicon import lexicon_path, load_lexicon
+from flows.extract.lexicon import lexicon_path, load_lexicon
 from flows.paths import SEEDS_DIR
 from tests.corpus import CORPUS_DIR, metric_units, read_text
 from tests.score_extract import spans_of

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from flows.extract import extract_figures, figure_json
-from flows.lexicon import LexiconError, lexicon_path, load_lexicon
+from flows.extract.lexicon import LexiconError, lexicon_path, load_lexicon
 from flows.paths import SEEDS_DIR
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "releases"

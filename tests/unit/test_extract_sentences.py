@@ -15,7 +15,7 @@ from typing import NamedTuple
 import pytest
 
 from flows.extract import extract_figures
-from flows.lexicon import lexicon_path, load_lexicon
+from flows.extract.lexicon import lexicon_path, load_lexicon
 from flows.paths import SEEDS_DIR
 
 LEXICON = load_lexicon(lexicon_path("cbec"), SEEDS_DIR / "metrics.csv")

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from flows.extract import decide, extract_figures
-from flows.lexicon import lexicon_path, load_lexicon
+from flows.extract.lexicon import lexicon_path, load_lexicon
 from flows.paths import ROOT
 from tests.corpus import metric_units, read_corpus
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from flows.feed import FeedError, feed_links
+from flows.ingest.feed import FeedError, feed_links
 
 HOSTS = ["news.example"]
 

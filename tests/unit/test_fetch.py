@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from flows.fetch import (
+from flows.ingest.fetch import (
     CHUNK_BYTES,
     DEADLINE_ADVICE,
     USER_AGENT,

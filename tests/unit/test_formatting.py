@@ -2,7 +2,13 @@
 
 import pytest
 
-from flows.formatting import format_figure, format_number, format_points, format_rate, qualifier
+from flows.brief.formatting import (
+    format_figure,
+    format_number,
+    format_points,
+    format_rate,
+    qualifier,
+)
 
 
 @pytest.mark.parametrize(
@@ -71,7 +77,7 @@ def test_numbers_and_points() -> None:
     (("0.06", None, "share"), "6%"),
 ])
 def test_chinese_multipliers_and_written_shares_read_in_english(args, expected) -> None:
-    from flows.formatting import format_written
+    from flows.brief.formatting import format_written
 
     assert format_written(*args) == expected
 

@@ -16,11 +16,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flows.inbox import process_inbox
-from flows.load import observation_row, review_rows
-from flows.parse_csv import parse_observations_csv
-from flows.release_files import ParsedRelease, ReleaseError, parse_release_json
-from flows.release_model import MAX_ABS_VALUE, MAX_HELD_ABS_VALUE, MAX_YOY_PCT, Release
+from flows.ingest.inbox import process_inbox
+from flows.ingest.parse_csv import parse_observations_csv
+from flows.model.release import MAX_ABS_VALUE, MAX_HELD_ABS_VALUE, MAX_YOY_PCT, Release
+from flows.model.release_files import ParsedRelease, ReleaseError, parse_release_json
+from flows.warehouse.load import observation_row, review_rows
 from tests.conftest import Warehouse, figure, release
 
 FUZZ = settings(max_examples=60, deadline=None)

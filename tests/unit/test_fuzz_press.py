@@ -12,12 +12,12 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.documents import Document, DocumentError, read_document
 from flows.extract import MAX_QUOTE
-from flows.lexicon import lexicon_path, load_lexicon
-from flows.parse_press import PressMeta, parse_press_release
+from flows.extract.documents import Document, DocumentError, read_document
+from flows.extract.lexicon import lexicon_path, load_lexicon
+from flows.extract.parse_press import PressMeta, parse_press_release
+from flows.model.release_files import ReleaseError
 from flows.paths import SEEDS_DIR
-from flows.release_files import ReleaseError
 from tests.corpus import metric_units
 
 FUZZ = settings(max_examples=100, deadline=None)

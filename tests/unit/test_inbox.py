@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from flows.inbox import process_inbox
+from flows.ingest.inbox import process_inbox
 from flows.paths import SEEDS_DIR
 from tests.conftest import Warehouse, figure, release
 

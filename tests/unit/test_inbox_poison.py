@@ -12,8 +12,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import inbox as inbox_module
-from flows.release_files import ReleaseError
+from flows.ingest import inbox as inbox_module
+from flows.model.release_files import ReleaseError
 from tests.conftest import Warehouse, figure, release
 from tests.unit.test_inbox import FRONT, SENTENCE, Inbox
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import sqlrunner
-from flows.transform import build_warehouse
+from flows.warehouse import sqlrunner
+from flows.warehouse.build_and_check import build_warehouse
 from tests.conftest import Warehouse, figure, release
 from tests.unit.test_as_of_oracle import HISTORY, MARTS, TRADE, _fill_history, year
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import load as load_module
-from flows.bulk_insert import BulkFile
-from flows.load import insert_release_rows, load_releases, load_seeds, release_rows
-from flows.release_files import ReleaseError, read_release
-from flows.transform import build_warehouse
+from flows.model.release_files import ReleaseError, read_release
+from flows.warehouse import load as load_module
+from flows.warehouse.build_and_check import build_warehouse
+from flows.warehouse.bulk_insert import BulkFile
+from flows.warehouse.load import insert_release_rows, load_releases, load_seeds, release_rows
 from tests.conftest import ARTICLE_RELEASE, copy_seeds, figure, release
 
 TABLES = ["core.publishers", "core.metrics", "core.releases", "core.observations"]

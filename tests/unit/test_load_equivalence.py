@@ -1,7 +1,7 @@
-"""The fast load (DuckDB checks the release files, flows/fast_load.py) and the model's load
-(every file through the pydantic model) accept and refuse the same releases, with the same
-reasons, and write the same rows: over the curated seeds, synthetic releases, and every kind of
-bad release the other tests know, written the way the fast load reads them."""
+"""The fast load (DuckDB checks the release files, flows/warehouse/fast_load.py) and the
+model's load (every file through the pydantic model) accept and refuse the same releases, with
+the same reasons, and write the same rows: over the curated seeds, synthetic releases, and every
+kind of bad release the other tests know, written the way the fast load reads them."""
 
 from __future__ import annotations
 
@@ -18,10 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench.synthetic import make_seeds
-from flows import fast_load
-from flows.load import LoadSummary, load_seeds
+from flows.model.release import Figure, Release
 from flows.paths import SEEDS_DIR
-from flows.release_model import Figure, Release
+from flows.warehouse import fast_load
+from flows.warehouse.load import LoadSummary, load_seeds
 from tests.conftest import copy_seeds, figure, release
 from tests.unit.test_fuzz_inbox import JSONISH, NUMBER_TEXT, SPLICE
 

@@ -7,8 +7,8 @@ import logging
 import re
 from datetime import date, datetime
 
-from flows.brief_data import Changes, word_figure
-from flows.notify import (
+from flows.brief.data import Changes, word_figure
+from flows.orchestration.notify import (
     ChangeSummary,
     compose_brief_message,
     compose_failure_message,
@@ -17,8 +17,8 @@ from flows.notify import (
     send,
     summarise_changes,
 )
+from flows.orchestration.prefect_server import free_port
 from flows.paths import ROOT
-from flows.prefect_server import free_port
 from flows.settings import Settings
 from tests.loopback import Reply, finish_within
 

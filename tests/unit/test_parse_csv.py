@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from flows import parse_csv
-from flows.parse_csv import parse_observations_csv
-from flows.release_files import ReleaseError
+from flows.ingest import parse_csv
+from flows.ingest.parse_csv import parse_observations_csv
+from flows.model.release_files import ReleaseError
 
 HEADER = "metric_id,period_kind,period_start,period_end,value,unit,published_on,multiplier," \
          "value_as_written,comparator,yoy_pct,vintage_status\n"

@@ -1,5 +1,5 @@
 """The SQL macros that word the checks' findings (sql/staging/070_plain_number.sql) print every
-number exactly as flows/formatting.py does for the brief: the same digits, scale words,
+number exactly as flows/brief/formatting.py does for the brief: the same digits, scale words,
 qualifiers and intervals, over thousands of values from 0.001 to 10^13, negatives, ties and
 every unit and comparator."""
 
@@ -13,14 +13,14 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from flows import sqlrunner
-from flows.formatting import (
+from flows.brief.formatting import (
     format_figure,
     format_interval,
     format_number,
     format_rate,
     format_written,
 )
+from flows.warehouse import sqlrunner
 
 UNITS = ["yuan", "entities", "share", "percent"]
 COMPARATORS = ["=", "~", ">", ">=", "<", "<="]

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from flows import parse_press
-from flows.documents import (
+from flows.extract import MAX_QUOTE, extract_figures, parse_press, reader
+from flows.extract.documents import (
     MAX_LINE_CHARS,
     MAX_TEXT_CHARS,
     MAX_UNFINISHED,
@@ -27,14 +27,13 @@ from flows.documents import (
     DocumentError,
     read_document,
 )
-from flows.extract import MAX_QUOTE, extract_figures, reader
+from flows.extract.lexicon import lexicon_path, load_lexicon
 from flows.extract.normalize import normalize
 from flows.extract.numbers import MAX_NUMBER_CHARS
+from flows.extract.parse_press import MAX_FIGURES, PressMeta, parse_press_release
 from flows.extract.reader import MAX_SENTENCE, MAX_SENTENCE_NUMBERS, sentences
-from flows.lexicon import lexicon_path, load_lexicon
-from flows.parse_press import MAX_FIGURES, PressMeta, parse_press_release
+from flows.model.release_files import ParsedRelease, ReleaseError
 from flows.paths import ROOT, SEEDS_DIR
-from flows.release_files import ParsedRelease, ReleaseError
 from tests.corpus import metric_units
 
 LEXICON = load_lexicon(lexicon_path("cbec"), SEEDS_DIR / "metrics.csv")

@@ -9,7 +9,13 @@ import pytest
 from rich.console import Console
 from rich.progress import Progress
 
-from flows.progress import MESSAGE_CHARS, PREFECT_LOGGERS, StepHandler, run_progress, shorten
+from flows.orchestration.progress import (
+    MESSAGE_CHARS,
+    PREFECT_LOGGERS,
+    StepHandler,
+    run_progress,
+    shorten,
+)
 
 
 def test_the_step_and_its_message_become_the_progress_line() -> None:

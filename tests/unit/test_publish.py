@@ -12,12 +12,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.brief_data import BriefData, collect_brief
+from flows.brief.data import BriefData, collect_brief
+from flows.brief.render import StagedBrief, html_beside, stage_brief
 from flows.disk import DiskFull
-from flows.load import record_brief
+from flows.orchestration.publish import BriefRecord, publish_run, repair_unfinished_publication
 from flows.paths import LATEST_NAME
-from flows.publish import BriefRecord, publish_run, repair_unfinished_publication
-from flows.render import StagedBrief, html_beside, stage_brief
+from flows.warehouse.briefs import record_brief
 from tests.conftest import figure, fill, release
 
 AS_OF = date(2025, 6, 30)

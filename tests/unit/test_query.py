@@ -1,4 +1,4 @@
-"""flows/query.py on a real warehouse file: reads run, every kind of write is refused."""
+"""flows/warehouse/query.py on a real warehouse file: reads run, every kind of write is refused."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ import duckdb
 import pytest
 from rich.console import Console
 
-from flows.load import load_seeds
 from flows.paths import SEEDS_DIR
-from flows.query import (
+from flows.warehouse.build_and_check import build_warehouse
+from flows.warehouse.load import load_seeds
+from flows.warehouse.query import (
     LIST_VIEWS_SQL,
     QueryError,
     check_read_only,
@@ -25,7 +26,6 @@ from flows.query import (
     render_table,
     run_query,
 )
-from flows.transform import build_warehouse
 
 
 def build_query_warehouse(directory: Path) -> Path:

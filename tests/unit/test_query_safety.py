@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.query import QueryError, open_snapshot, run_query
+from flows.warehouse.query import QueryError, open_snapshot, run_query
 from tests.conftest import Warehouse
 from tests.loopback import LoopbackServer, Reply
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from rich.cells import cell_len
 from rich.console import Console
 
-from flows.query import print_table, render_table
+from flows.warehouse.query import print_table, render_table
 
 QUOTE = ("In 2024, China's cross-border e-commerce trade reached 2.63 trillion yuan, up 10.8% "
          "year on year, according to the General Administration of Customs (海关总署).")

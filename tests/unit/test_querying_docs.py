@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from flows.paths import ROOT
-from flows.query import check_read_only, csv_safe, run_query, timeout_message
 from flows.settings import Settings
+from flows.warehouse.query import check_read_only, csv_safe, run_query, timeout_message
 
 DOC = ROOT / "docs" / "querying.md"
 SQL_BLOCKS = re.findall(r"```sql\n(.*?)```", DOC.read_text(encoding="utf-8"), re.DOTALL)

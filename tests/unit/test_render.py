@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from flows.brief_data import collect_brief
+from flows.brief.data import collect_brief
+from flows.brief.render import TemplatesOnlyFetcher, render_brief, write_pdf
 from flows.paths import TEMPLATES_DIR
-from flows.render import TemplatesOnlyFetcher, render_brief, write_pdf
 from tests.conftest import figure, release
 from tests.pdf import pdf_attachments, pdf_image_count, pdf_text
 

@@ -16,12 +16,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows import sqlrunner
-from flows.documents import read_document
-from flows.lexicon import lexicon_path, load_lexicon
-from flows.load import load_releases
-from flows.parse_press import PressMeta, parse_press_release
-from flows.review import ReviewError, accept, parse_period, reject
+from flows.extract.documents import read_document
+from flows.extract.lexicon import lexicon_path, load_lexicon
+from flows.extract.parse_press import PressMeta, parse_press_release
+from flows.warehouse import sqlrunner
+from flows.warehouse.load import load_releases
+from flows.warehouse.review import ReviewError, accept, parse_period, reject
 from tests.conftest import Warehouse
 from tests.corpus import metric_units
 

@@ -13,7 +13,7 @@ from tests.conftest import environ_without_settings
 # What Prefect's flow engine will read for the heartbeat interval, inside the CLI's context.
 READ = """
 from prefect.settings import get_current_settings
-from flows.run_api import one_off_heartbeats
+from flows.orchestration.run_api import one_off_heartbeats
 before = get_current_settings().flows.heartbeat_frequency
 with one_off_heartbeats():
     inside = get_current_settings().flows.heartbeat_frequency

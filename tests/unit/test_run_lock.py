@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from flows.run_lock import RunLocked, lock_path_of, run_lock
+from flows.orchestration.run_lock import RunLocked, lock_path_of, run_lock
 
 HOLD = """
 import sys, time
 from collections.abc import Iterator
 from pathlib import Path
-from flows.run_lock import run_lock
+from flows.orchestration.run_lock import run_lock
 with run_lock(Path(sys.argv[1])):
     print("held", flush=True)
     time.sleep(float(sys.argv[2]))

@@ -8,7 +8,12 @@ from pathlib import Path
 from prefect.client.schemas.objects import ConcurrencyLimitStrategy
 from prefect.client.schemas.schedules import CronSchedule, IntervalSchedule
 
-from flows.serve import DEPLOYMENT_NAME, build_deployment, deployment_parameters, next_run_times
+from flows.orchestration.serve import (
+    DEPLOYMENT_NAME,
+    build_deployment,
+    deployment_parameters,
+    next_run_times,
+)
 from flows.settings import Settings
 
 SHANGHAI = timezone(timedelta(hours=8))
@@ -51,7 +56,7 @@ def test_deployment_carries_cron_timezone_limit_and_parameters() -> None:
     deployment = build_deployment(CRON, TZ, parameters=params)
     assert deployment.name == DEPLOYMENT_NAME
     assert deployment.flow_name == "barometer-brief"
-    assert deployment.entrypoint == "flows.pipeline.barometer_brief"
+    assert deployment.entrypoint == "flows.orchestration.pipeline.barometer_brief"
     [schedule] = deployment.schedules
     assert isinstance(schedule.schedule, CronSchedule)
     assert (schedule.schedule.cron, schedule.schedule.timezone) == (CRON, TZ)
@@ -85,7 +90,7 @@ def test_parameters_are_absolute_path_strings(tmp_path: Path, monkeypatch) -> No
 def test_a_run_refused_for_the_concurrency_limit_is_a_warning_that_says_why() -> None:
     import logging
 
-    from flows.serve import ConcurrencyWarning
+    from flows.orchestration.serve import ConcurrencyWarning
 
     record = logging.LogRecord(
         "prefect.runner.state_proposer", logging.INFO, __file__, 1,
@@ -103,7 +108,7 @@ def test_a_run_refused_for_the_concurrency_limit_is_a_warning_that_says_why() ->
 def test_prefect_yaml_registers_the_same_deployment_on_a_process_pool(tmp_path) -> None:
     import yaml
 
-    from flows.deploy_config import write_prefect_yaml
+    from flows.orchestration.deploy_config import write_prefect_yaml
     from flows.paths import ROOT
 
     params = deployment_parameters(Settings())
@@ -129,9 +134,9 @@ def test_status_says_plainly_when_no_server_answers(tmp_path) -> None:
 
     from rich.console import Console
 
-    from flows.prefect_server import free_port
-    from flows.status import gather_status
-    from flows.status_view import print_status
+    from flows.orchestration.prefect_server import free_port
+    from flows.orchestration.status import gather_status
+    from flows.orchestration.status_view import print_status
 
     port = free_port()
     found = gather_status(tmp_path / "none.duckdb", tmp_path, port)

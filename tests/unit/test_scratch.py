@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from flows.brief_data import collect_brief
+from flows.brief.data import collect_brief
 from flows.scratch import remove_orphaned_scratch, scratch_folder
 
 

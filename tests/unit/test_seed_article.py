@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from flows.release_files import read_release
+from flows.model.release_files import read_release
 from tests.conftest import ARTICLE_RELEASE
 
 # metric, period (kind, start, end), value in base units, comparator, unit, written, multiplier,

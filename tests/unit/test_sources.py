@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from flows.lexicon import lexicon_path
+from flows.extract.lexicon import lexicon_path
+from flows.ingest.sources import RegistryError, load_registry
 from flows.paths import SEEDS_DIR, WAREHOUSE_DIR
-from flows.sources import RegistryError, load_registry
 
 GOOD = """
 [[source]]

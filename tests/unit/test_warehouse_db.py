@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.warehouse_db import SPILL_DIR, connect
+from flows.warehouse.db import SPILL_DIR, connect
 
 
 def _settings(db: Path) -> tuple[str, str]:
@@ -47,9 +47,9 @@ def test_a_second_writer_gets_a_clear_lock_error(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    from flows.load import load_seeds
     from flows.paths import SEEDS_DIR
-    from flows.warehouse_db import WarehouseLocked
+    from flows.warehouse.db import WarehouseLocked
+    from flows.warehouse.load import load_seeds
 
     path = tmp_path / "w.duckdb"
     holder = subprocess.Popen(

@@ -1,0 +1,1 @@
+"""Getting releases in: the source registry, fetching, feeds, the raw archive, the inbox."""

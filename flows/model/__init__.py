@@ -1,0 +1,1 @@
+"""The records every part shares: a release and its figures, units, warnings."""

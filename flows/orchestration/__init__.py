@@ -1,0 +1,1 @@
+"""Prefect: the flow, its tasks, the schedule, the local server, healing, status."""

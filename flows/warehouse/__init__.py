@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: connect, run sql/, load, build and check, snapshot, query."""
