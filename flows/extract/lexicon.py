@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import csv
+import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from flows.paths import WAREHOUSE_DIR
 
 LEXICON_DIR = WAREHOUSE_DIR / "lexicons"
+HEDGES_FILE = "hedges.toml"  # hedge words, shared by every lexicon (load_hedges)
 
 
 class LexiconError(ValueError):
@@ -80,8 +83,8 @@ def load_lexicon(path: Path, metrics_csv: Path | None = None) -> Lexicon:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise LexiconError(f"lexicon {path} does not exist; name one of "
-                           f"{sorted(p.stem for p in LEXICON_DIR.glob('*.toml'))}") from None
+        names = sorted(p.stem for p in LEXICON_DIR.glob("*.toml") if p.name != HEDGES_FILE)
+        raise LexiconError(f"lexicon {path} does not exist; name one of {names}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise LexiconError(f"lexicon {path} is not valid TOML: {exc}") from None
     terms = tuple(_term(raw, i, path) for i, raw in enumerate(data.get("term", [])))
@@ -117,3 +120,49 @@ def _check_metrics(lexicon: Lexicon, path: Path, metrics_csv: Path) -> None:
         if term.within and lexicon.term_for(term.within) is None:
             raise LexiconError(f"lexicon {path}: {term.metric_id} is 'within' "
                                f"{term.within!r}, which has no term")
+
+
+COMPARATORS = ("<", "<=", "~", "=", ">=", ">")
+HEDGE_PLACES = ("amount", "amount_after", "rate", "count_opening")
+
+
+@dataclass(frozen=True)
+class Hedges:
+    """The hedge words of warehouse/lexicons/hedges.toml, by where they stand and language, each
+    with its comparator, longest first: the first that fits is the longest."""
+
+    words: dict[str, dict[str, tuple[tuple[str, str], ...]]]
+
+    def of(self, place: str, language: str) -> tuple[tuple[str, str], ...]:
+        """(word, comparator) pairs of a place (amount, amount_after, rate, count_opening)."""
+        return self.words.get(place, {}).get(language, ())
+
+    def comparators(self, place: str, language: str) -> dict[str, str]:
+        return dict(self.of(place, language))
+
+    def pattern(self, place: str, language: str) -> str:
+        """A regular-expression alternation of a place's words, longest first."""
+        return "|".join(re.escape(word) for word, _ in self.of(place, language))
+
+
+@cache
+def load_hedges(path: Path | None = None) -> Hedges:
+    """Read the hedge words; a wrong file is one LexiconError naming the file and the fix."""
+    path = path or LEXICON_DIR / HEDGES_FILE
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise LexiconError(f"hedge words {path} cannot be read: {exc}") from None
+    words: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {}
+    for place, languages in data.items():
+        if place not in HEDGE_PLACES or not isinstance(languages, dict):
+            raise LexiconError(f"hedge words {path}: [{place}] is not one of "
+                               f"{', '.join(HEDGE_PLACES)}")
+        for language, table in languages.items():
+            if not isinstance(table, dict) or not all(
+                    isinstance(w, str) and w and c in COMPARATORS for w, c in table.items()):
+                raise LexiconError(f"hedge words {path}: [{place}.{language}] must map words to "
+                                   f"one of {' '.join(COMPARATORS)}")
+            ordered = sorted(table.items(), key=lambda pair: -len(pair[0]))
+            words.setdefault(place, {})[language] = tuple(ordered)
+    return Hedges(words)

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import cn2an
 
+from flows.extract.lexicon import load_hedges
 from flows.extract.model import Token
 from flows.model.units import MULTIPLIERS
 
@@ -44,28 +45,24 @@ _EN_AMOUNT = re.compile(
 _RANGE = re.compile(rf"({NUM})\s*(?:-|–|—|~|至|到|to)\s*({NUM})\s*(?:万亿|亿|万|trillion|"
                     r"billion|million|%|percent)?", re.I)
 
-_ZH_HEDGE_BEFORE = [("将近", "<"), ("接近", "<"), ("近", "<"), ("大约", "~"), ("约", "~"),
-                    ("超过", ">"), ("逾", ">"), ("突破", ">"), ("超", ">"), ("多达", "="),
-                    ("达到", "="), ("达", "="), ("不足", "<"), ("不到", "<"), ("低于", "<"),
-                    ("高达", "=")]
-_ZH_HEDGE_AFTER = [("以上", ">="), ("左右", "~")]
-_EN_HEDGE_BEFORE = [("more than", ">"), ("over", ">"), ("exceeding", ">"), ("exceeded", ">"),
-                    ("surpassed", ">"), ("surpassing", ">"), ("surpasses", ">"), ("exceeds", ">"),
-                    ("tops", ">"), ("topped", ">"), ("top", ">"),
-                    ("about", "~"), ("approximately", "~"), ("around", "~"),
-                    ("roughly", "~"), ("some", "~"), ("nearly", "<"), ("almost", "<"),
-                    ("close to", "<"), ("at least", ">="), ("less than", "<"), ("under", "<"),
-                    ("no more than", "<="), ("up to", "<=")]
+# Hedges (warehouse/lexicons/hedges.toml): the words that make a number a bound, longest first.
+HEDGES = load_hedges()
+_ZH_HEDGE_BEFORE = HEDGES.of("amount", "zh")
+_ZH_HEDGE_AFTER = HEDGES.of("amount_after", "zh")
+_EN_HEDGE_BEFORE = HEDGES.of("amount", "en")
+_ZH_RATE_HEDGES = HEDGES.comparators("rate", "zh")
+_EN_RATE_HEDGES = HEDGES.comparators("rate", "en")
 
 # Growth rates. A rate names its direction, may be hedged, and may say what it compares with.
 _ZH_RATE = re.compile(
     r"(?P<cmp>同比|环比|比上年同期|比去年同期|较上年同期|较去年同期|比上年|较上年|较去年|比去年|"
     r"较\d{4}年同期|比\d{4}年同期|较同期)?\s*"
     r"(?P<word>增长|增加|上升|提高|提升|增幅为|增幅达|增速为|增速达|增速|增|上涨|下降|减少|下滑|"
-    r"回落|降)了?\s*(?P<hedge>约|近|超过|逾|超|达)?\s*(?P<num>\d+(?:\.\d+)?)\s*%")
+    r"回落|降)了?\s*(?P<hedge>" + HEDGES.pattern("rate", "zh") + r")?\s*"
+    r"(?P<num>\d+(?:\.\d+)?)\s*%")
 _NEGATIVE_ZH = re.compile(r"下降|减少|下滑|回落|降")
 _PERCENT_WORD = r"(?:percent|per cent|%|pct)"
-_EN_HEDGE_RATE = r"(?:more than|over|nearly|about|around|approximately|less than|almost)"
+_EN_HEDGE_RATE = f"(?:{HEDGES.pattern('rate', 'en')})"
 _EN_RATE_FORMS = [
     # up 9.6 percent (year-on-year); rose/grew (by) 10.5 percent; a 10.5 percent rise
     rf"(?P<verb>up|down|rose|rising|rise|grew|growing|grow|increased|increasing|jumped|"
@@ -176,7 +173,7 @@ def rate_tokens(sentence: str, blocked: list[Token]) -> list[Token]:
         if _NEGATIVE_ZH.search(m.group("word")):
             pct = -pct
         hedge = m.group("hedge") or ""
-        comparator = {"约": "~", "近": "<", "超过": ">", "逾": ">", "超": ">"}.get(hedge, "=")
+        comparator = _ZH_RATE_HEDGES.get(hedge, "=")
         flags = set()
         if m.group("cmp") == "环比":
             flags.add("not_yoy")
@@ -195,9 +192,7 @@ def rate_tokens(sentence: str, blocked: list[Token]) -> list[Token]:
         if _EN_NEGATIVE.match(words):
             pct = -pct
         hedge = (m.group("hedge") or m.group("hedge2") or "").strip().lower()
-        comparator = {"about": "~", "around": "~", "approximately": "~", "nearly": "<",
-                      "almost": "<", "more than": ">", "over": ">", "less than": "<"}.get(
-            hedge, "=")
+        comparator = _EN_RATE_HEDGES.get(hedge, "=")
         end = m.end()
         flags = set()
         tail = _EN_TAIL.match(sentence[end:])

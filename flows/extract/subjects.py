@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from flows.extract.lexicon import Lexicon, Term
+from flows.extract.lexicon import Lexicon, Term, load_hedges
 from flows.extract.mentions import choose_term, is_cjk
 from flows.extract.model import Token
 from flows.extract.places import places_between, resolve_geography
@@ -18,6 +18,9 @@ _ALLOWED_AFTER_PREPOSITION = re.compile(
     r"may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|"
     r"sep|sept|oct|nov|dec|first|second|third|fourth|china|china's|yiwu|yiwu's|cross-border|"
     r"e-commerce|cbec|20\d\d|customs)$", re.I)
+# Hedge words before a count that opens its sentence (warehouse/lexicons/hedges.toml).
+_OPENING_EN = load_hedges().pattern("count_opening", "en")
+_OPENING_ZH = load_hedges().pattern("count_opening", "zh")
 _RESTATED = re.compile(r"^\s*(?:大关|关口)?\s*,?\s*(?:达|达到|为|reaching|to reach|at)\s*$", re.I)
 
 
@@ -156,13 +159,13 @@ def _count_noun_holds(sent: Sentence, scope: Scope, amount: Token, noun: Token,
     countries', 'of Africa')."""
     holds = []
     head = sent.text[:amount.start].rstrip().lower()
-    if re.fullmatch(r"(?:more than|over|nearly|about|some|almost|超过|逾|近|约)?\s*", head) and \
+    if re.fullmatch(rf"(?:{_OPENING_EN}|{_OPENING_ZH})?\s*", head) and \
             sent.rates:
         holds.append("the count opens its sentence: it is what the sentence is about, not a "
                      "measure of Yiwu")
     clause_start = max((m.end() for m in CLAUSE_BREAK.finditer(sent.text, 0, amount.start)),
                        default=0)
-    if re.search(r"(?:\bfrom|\bof)(?:\s+(?:more than|over|nearly|about|some))?$", head) or \
+    if re.search(rf"(?:\bfrom|\bof)(?:\s+(?:{_OPENING_EN}))?$", head) or \
             "来自" in sent.text[clause_start:amount.start]:
         holds.append("the count says where something comes from, not what Yiwu has")
     clause_end = min((m.start() for m in CLAUSE_BREAK.finditer(sent.text, noun.end)),
