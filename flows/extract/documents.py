@@ -9,6 +9,8 @@ from datetime import date
 from html import unescape
 from html.parser import HTMLParser
 
+from flows.extract.periods import MONTHS  # English month names, January first
+
 # Government pages in China often declare gb2312 but use characters only GB18030 has.
 _CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030"}
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
@@ -231,11 +233,9 @@ def read_document(body: bytes, content_type: str | None, file_name: str | None =
 
 _ZH_DATE = re.compile(r"(20\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _ISO_DATE = re.compile(r"(20\d\d)[-/.](\d{1,2})[-/.](\d{1,2})")
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december"]
 _EN_DATE = re.compile(
-    r"\b(" + "|".join(m.capitalize() for m in _MONTHS) + r")\.?\s+(\d{1,2}),?\s+(20\d\d)\b"
-    r"|\b(\d{1,2})\s+(" + "|".join(m.capitalize() for m in _MONTHS) + r")\s+(20\d\d)\b")
+    r"\b(" + "|".join(m.capitalize() for m in MONTHS) + r")\.?\s+(\d{1,2}),?\s+(20\d\d)\b"
+    r"|\b(\d{1,2})\s+(" + "|".join(m.capitalize() for m in MONTHS) + r")\s+(20\d\d)\b")
 
 
 def _to_date(year: str, month: str, day: str) -> date | None:
@@ -256,7 +256,7 @@ def first_date(text: str) -> date | None:
     if match:
         g = match.groups()
         month_name, day_s, year = (g[0], g[1], g[2]) if g[0] else (g[4], g[3], g[5])
-        day = _to_date(year, str(_MONTHS.index(month_name.lower()) + 1), day_s)
+        day = _to_date(year, str(MONTHS.index(month_name.lower()) + 1), day_s)
         if day:
             found.append((match.start(), day))
     return min(found)[1] if found else None

@@ -4,20 +4,20 @@ August", "over five years")."""
 
 from __future__ import annotations
 
-import calendar
 import re
 from datetime import date
 
 from flows.extract.model import Period, Token
+from flows.model.release import month_end_of
 
 _ZH_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
               "九": 9, "十": 10, "十一": 11, "十二": 12}
 _EN_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 _EN_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
            "september", "october", "november", "december"]
-_MONTH_ABBR = {m[:3]: i + 1 for i, m in enumerate(_MONTHS)} | {"sept": 9}
+_MONTH_ABBR = {m[:3]: i + 1 for i, m in enumerate(MONTHS)} | {"sept": 9}
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
           r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?")
 
@@ -58,14 +58,9 @@ _NOT_PERIOD = re.compile(
     r"\d{1,2}\s*月\s*\d{1,2}\s*日|20\d\d-\d{2}-\d{2}")
 
 
-def month_end(year: int, month: int) -> date:
-    """The last day of a month."""
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
 def _latest_year(published_on: date, end_month: int) -> int:
     """The year of the latest period ending in end_month that had ended by published_on."""
-    if month_end(published_on.year, end_month) <= published_on:
+    if month_end_of(published_on.year, end_month) <= published_on:
         return published_on.year
     return published_on.year - 1
 
@@ -80,7 +75,7 @@ def _resolve(kind: str, year: int | None, months: tuple[int, int], published_on:
     if year is None:
         year = _latest_year(published_on, last)
     try:
-        return Period(kind, date(year, first, 1), month_end(year, last), text)
+        return Period(kind, date(year, first, 1), month_end_of(year, last), text)
     except ValueError:
         return None
 
@@ -89,7 +84,7 @@ def _year_to_date(year: int, published_on: date, text: str) -> Period | None:
     """今年 / this year: the months of the release's year that had ended by its date."""
     if year != published_on.year or published_on.month == 1:
         return None
-    return Period("ytd", date(year, 1, 1), month_end(year, published_on.month - 1), text)
+    return Period("ytd", date(year, 1, 1), month_end_of(year, published_on.month - 1), text)
 
 
 def _zh_period(match: re.Match[str], published_on: date) -> Period | None:
@@ -139,8 +134,8 @@ def _zh_period(match: re.Match[str], published_on: date) -> Period | None:
 
 def _month_number(word: str) -> int:
     word = word.lower().rstrip(".")
-    if word in _MONTHS:
-        return _MONTHS.index(word) + 1
+    if word in MONTHS:
+        return MONTHS.index(word) + 1
     return _MONTH_ABBR[word[:4] if word.startswith("sept") else word[:3]]
 
 

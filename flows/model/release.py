@@ -91,6 +91,11 @@ def month_end(day: date) -> date:
     return date(day.year, day.month, last)
 
 
+def month_end_of(year: int, month: int) -> date:
+    """The last day of a month given by its year and number."""
+    return month_end(date(year, month, 1))
+
+
 class Figure(BaseModel):
     """One claim: a metric's value (or only its growth) for a period, as one release printed it."""
 

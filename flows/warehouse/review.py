@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 from pydantic import ValidationError
 
-from flows.model.release import Figure, month_end
+from flows.model.release import Figure, month_end_of
 from flows.model.release_files import describe_validation
 from flows.warehouse import sqlrunner
 from flows.warehouse.bulk_insert import BulkFile
@@ -45,10 +45,6 @@ _PERIOD = re.compile(
     r"(?:-(?P<d>\d{2}))?))?(?:\.\.(?P<y2>\d{4})-(?P<m2>\d{2}))?$", re.I)
 
 
-def _month_end(year: int, month: int) -> date:
-    return month_end(date(year, month, 1))
-
-
 def parse_period(text: str) -> tuple[str, date, date]:
     """A period as a reviewer types it: 2024, 2024-H1, 2024-Q3, 2024-05, 2024-01..2024-09
     (year to date), level:2025-02-28, level:2025-02 or level:2023 (a count at that time)."""
@@ -66,13 +62,13 @@ def parse_period(text: str) -> tuple[str, date, date]:
             if first != 1 or int(g["y2"]) != year or not 1 <= last <= 12:
                 raise ReviewError(f"period {text!r}: a year-to-date range starts in January "
                                   "and ends in the same year")
-            return "ytd", date(year, 1, 1), _month_end(year, last)
+            return "ytd", date(year, 1, 1), month_end_of(year, last)
         if g["h"]:
             first = 1 if g["h"].upper() == "H1" else 7
-            return "half", date(year, first, 1), _month_end(year, first + 5)
+            return "half", date(year, first, 1), month_end_of(year, first + 5)
         if g["q"]:
             q = int(g["q"][1])
-            return "quarter", date(year, 3 * q - 2, 1), _month_end(year, 3 * q)
+            return "quarter", date(year, 3 * q - 2, 1), month_end_of(year, 3 * q)
         kind = "level" if g["level"] else None
         if g["d"]:
             if not kind:
@@ -82,7 +78,7 @@ def parse_period(text: str) -> tuple[str, date, date]:
             return "level", day, day
         if g["m"]:
             month = int(g["m"])
-            return kind or "month", date(year, month, 1), _month_end(year, month)
+            return kind or "month", date(year, month, 1), month_end_of(year, month)
         return kind or "year", date(year, 1, 1), date(year, 12, 31)
     except ValueError as exc:
         if isinstance(exc, ReviewError):
