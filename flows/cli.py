@@ -21,7 +21,8 @@ app = typer.Typer(help="Track China's and Yiwu's cross-border e-commerce figures
                   no_args_is_help=True, add_completion=False)
 
 
-review_app = typer.Typer(help="The review queue: numbers held instead of loaded (docs/review.md).",
+review_app = typer.Typer(help="The review queue: numbers held instead of loaded "
+                         "(docs/extraction.md#the-review-queue).",
                          add_completion=False)
 app.add_typer(review_app, name="review")
 
