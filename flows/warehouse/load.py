@@ -74,11 +74,15 @@ class Reference:
 
     @classmethod
     def read(cls, con: duckdb.DuckDBPyConnection) -> Reference:
-        units = {r["metric_id"]: r["unit"]
-                 for r in sqlrunner.fetch_dicts(con, "load/metric_units")}
+        units = metric_units(con)
         publishers = frozenset(
             r["publisher_id"] for r in sqlrunner.fetch_dicts(con, "load/publisher_ids"))
         return cls(units, publishers)
+
+
+def metric_units(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Each known metric with its unit (core.metrics): what a figure's unit is checked against."""
+    return {r["metric_id"]: r["unit"] for r in sqlrunner.fetch_dicts(con, "load/metric_units")}
 
 
 def typical_values(con: duckdb.DuckDBPyConnection) -> dict[str, float]:

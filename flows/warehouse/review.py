@@ -22,7 +22,7 @@ from flows.model.release_files import describe_validation
 from flows.warehouse import sqlrunner
 from flows.warehouse.bulk_insert import BulkFile
 from flows.warehouse.db import connect
-from flows.warehouse.load import observation_row
+from flows.warehouse.load import metric_units, observation_row
 
 
 class ReviewError(ValueError):
@@ -134,8 +134,7 @@ def accept(db_path: Path, review_id: int, reviewer: str, note: str = "",
         con.execute("begin transaction")
         try:
             item = _item(con, review_id)
-            units = {r["metric_id"]: r["unit"]
-                     for r in sqlrunner.fetch_dicts(con, "load/metric_units")}
+            units = metric_units(con)
             fig = _figure(item, units, reviewer, note, decided_at, metric_id, period,
                           comparator, yoy_pct, yoy_comparator)
             existing = sqlrunner.fetch_dicts(con, "load/release_observation_keys",
