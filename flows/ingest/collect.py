@@ -14,9 +14,7 @@ from typing import Any
 
 import duckdb
 
-from flows.extract.documents import DocumentError, decode_payload, published_on_of, read_document
-from flows.extract.lexicon import LexiconError, lexicon_path, load_lexicon
-from flows.extract.parse_press import PressMeta, parse_press_release
+from flows.extract.documents import DocumentError, decode_payload
 from flows.ingest.archive import ArchivedPayload, archive_payload
 from flows.ingest.feed import FeedError, feed_links
 from flows.ingest.fetch import (
@@ -30,13 +28,11 @@ from flows.ingest.fetch import (
     fetch,
     user_agent,
 )
-from flows.ingest.parse_csv import parse_observations_csv
+from flows.ingest.ingest_payload import Payload, ingest_payload, record_payload
 from flows.ingest.sources import Source
-from flows.model.release_files import ParsedRelease, ReleaseError, parse_release_json, sha256_of
 from flows.model.run_warnings import RunWarning, refused_releases, source_failures
 from flows.warehouse import sqlrunner
 from flows.warehouse.db import connect
-from flows.warehouse.load import load_releases, record_rejection, typical_values
 
 
 @dataclass(frozen=True)
@@ -142,55 +138,19 @@ def _log_attempts(con: duckdb.DuckDBPyConnection, ctx: CollectContext, source_id
         sqlrunner.executemany(con, "load/insert_fetch_attempt", rows)
 
 
-def parse_payload(kind: str, body: bytes, content_type: str | None, source: Source,
-                  archived: Path, url: str, metric_units: dict[str, str],
-                  typical: dict[str, float] | None = None) -> list[ParsedRelease]:
-    """Parse an archived payload by its source's kind into releases of the model."""
-    if kind == "json":
-        release = parse_release_json(body, archived)
-        return [ParsedRelease(archived, release, None, sha256_of(body), sha256_of(body))]
-    if kind == "csv":
-        return parse_observations_csv(body, source=archived, stem=source.id,
-                                      publisher_id=source.publisher, url=url)
-    try:
-        doc = read_document(body, content_type)
-        lexicon = load_lexicon(lexicon_path(source.lexicon))
-    except (DocumentError, LexiconError) as exc:
-        raise ReleaseError(archived, str(exc)) from None
-    published_on = published_on_of(doc)
-    if published_on is None:
-        raise ReleaseError(archived, "the page carries no publication date (no date meta tag "
-                           "and no date near its top); save it to the inbox with a "
-                           "'published_on:' front-matter line")
-    meta = PressMeta(source_id=source.id, publisher_id=source.publisher,
-                     published_on=published_on, url=url, title=doc.title,
-                     geography=source.geography)
-    return [parse_press_release(doc, body, meta, lexicon, metric_units, archived, typical)]
-
-
 def store_payload(con: duckdb.DuckDBPyConnection, ctx: CollectContext, source: Source,
                   kind: str, result: FetchResult, requested_url: str,
                   archived: ArchivedPayload, report: SourceReport) -> None:
-    """Parse and load a newly seen payload, then record what became of it."""
-    body = result.body or b""
-    relative = archived.relative_to(ctx.warehouse_dir)
-    units = {r["metric_id"]: r["unit"] for r in sqlrunner.fetch_dicts(con, "load/metric_units")}
-    try:
-        releases = parse_payload(kind, body, result.content_type, source, archived.path,
-                                 result.url, units,
-                                 typical_values(con) if kind == "press-release" else None)
-        loaded, unchanged = load_releases(con, releases, relative)
-    except ReleaseError as err:
-        record_rejection(con, err)
-        report.rejected.append(f"{requested_url}: {err.problem} (payload kept at {relative})")
-        outcome, ids, reason = "rejected", [err.release_id] if err.release_id else [], err.problem
-    else:
-        report.loaded += loaded
-        report.unchanged += unchanged
-        outcome, ids, reason = ("loaded" if loaded else "unchanged"), loaded + unchanged, None
-    sqlrunner.execute(con, "load/insert_payload", [
-        source.id, archived.sha256, requested_url, result.url, None, result.content_type,
-        len(body), relative, outcome, ids, reason])
+    """Parse and load a newly seen payload through the one ingest path; report what became
+    of it."""
+    payload = Payload.fetched(source, kind, result.body or b"", archived, ctx.warehouse_dir,
+                              requested_url, result.url, result.content_type)
+    ingested = ingest_payload(con, payload)
+    if ingested.error is not None:
+        report.rejected.append(f"{requested_url}: {ingested.error.problem} (payload kept at "
+                               f"{payload.archived_path})")
+    report.loaded += ingested.loaded
+    report.unchanged += ingested.unchanged
 
 
 def collect_url(ctx: CollectContext, source: Source, url: str, kind: str,
@@ -225,11 +185,10 @@ def collect_url(ctx: CollectContext, source: Source, url: str, kind: str,
                 report.payloads_seen += 1
             else:
                 report.payloads_new += 1
-                if kind == "feed":
-                    sqlrunner.execute(con, "load/insert_payload", [
-                        source.id, archived.sha256, url, result.url, None, result.content_type,
-                        len(result.body or b""), archived.relative_to(ctx.warehouse_dir),
-                        "listed", [], None])
+                if kind == "feed":  # a listing: kept and recorded; collect_feed follows it
+                    record_payload(con, Payload.fetched(
+                        source, kind, result.body or b"", archived, ctx.warehouse_dir, url,
+                        result.url, result.content_type), "listed")
                 else:
                     store_payload(con, ctx, source, kind, result, url, archived, report)
     return result

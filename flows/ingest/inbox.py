@@ -18,36 +18,26 @@ import shutil
 import stat
 import time
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import duckdb
 
 from flows.disk import DiskFull, disk_full_error, is_disk_full
-from flows.extract.documents import DocumentError, read_document
-from flows.extract.lexicon import LexiconError, lexicon_path, load_lexicon
-from flows.extract.parse_press import PressMeta, parse_press_release
 from flows.ingest.archive import archive_payload
-from flows.ingest.parse_csv import parse_observations_csv
+from flows.ingest.ingest_payload import INBOX_SOURCE, KINDS, Payload, ingest_payload
 from flows.model.release_files import (
     MAX_DOCUMENT_BYTES,
-    ParsedRelease,
     ReleaseError,
     UnreadableFile,
     is_bare_name,
     parse_release_json,
     printable,
     read_regular,
-    read_release,
 )
-from flows.warehouse import sqlrunner
 from flows.warehouse.db import connect
-from flows.warehouse.load import load_releases, record_rejection, typical_values
+from flows.warehouse.load import record_rejection
 
-INBOX_SOURCE = "inbox"
-TEXT_SUFFIXES = (".txt", ".html", ".htm")
-FRONT_MATTER_KEYS = ("publisher", "published_on", "url", "title", "language", "geography",
-                     "lexicon", "published_on_note")
+TEXT_SUFFIXES = KINDS["press-release"].suffixes
 FOLDERS = ("processed", "rejected")
 
 # Size limits, checked from a file's size before a byte of it is read (a 200 MB CSV once took
@@ -80,56 +70,6 @@ class InboxReport:
     def warnings(self) -> list[str]:
         """One line per refused file, worded for the brief."""
         return [f"inbox: {line}" for line in self.rejected]
-
-
-def _front_matter_release(path: Path, body: bytes, metric_units: dict[str, str],
-                          typical: dict[str, float] | None = None) -> ParsedRelease:
-    """A saved press release: front matter (publisher, published_on, url, …) then the text."""
-    try:
-        doc = read_document(body, None, path.name)
-    except DocumentError as exc:
-        raise ReleaseError(path, str(exc)) from None
-    front = doc.front_matter
-    unknown = sorted(set(front) - set(FRONT_MATTER_KEYS))
-    if unknown:
-        raise ReleaseError(path, f"unknown front-matter key(s) {', '.join(unknown)}; use "
-                           + ", ".join(FRONT_MATTER_KEYS))
-    if not front.get("publisher"):
-        raise ReleaseError(path, "its front matter names no 'publisher:' (an id of "
-                           "publishers.csv); add a '---' header (see docs/inbox.md)")
-    if not front.get("published_on"):
-        raise ReleaseError(path, "it has no date: add 'published_on: YYYY-MM-DD' to its front "
-                           "matter (the date the release was published)")
-    try:
-        published_on = date.fromisoformat(front["published_on"])
-    except ValueError:
-        raise ReleaseError(path, f"published_on {front['published_on']!r} is not a "
-                           "YYYY-MM-DD date") from None
-    try:
-        lexicon = load_lexicon(lexicon_path(front.get("lexicon", "cbec")))
-    except LexiconError as exc:
-        raise ReleaseError(path, str(exc)) from None
-    meta = PressMeta(
-        source_id=INBOX_SOURCE, publisher_id=front["publisher"], published_on=published_on,
-        url=front.get("url"), title=front.get("title") or doc.title,
-        language=front.get("language"), geography=front.get("geography"),
-        published_on_note=front.get("published_on_note"))
-    return parse_press_release(doc, body, meta, lexicon, metric_units, path, typical)
-
-
-def parse_inbox_file(path: Path, body: bytes, metric_units: dict[str, str],
-                     typical: dict[str, float] | None = None) -> list[ParsedRelease]:
-    """Parse one inbox file's bytes by its extension (a saved page's values are checked against
-    the metrics' typical values)."""
-    suffix = path.suffix.lower()
-    if suffix == ".json":
-        return [read_release(path, body)]
-    if suffix == ".csv":
-        return parse_observations_csv(body, source=path, stem=path.stem)
-    if suffix in TEXT_SUFFIXES:
-        return [_front_matter_release(path, body, metric_units, typical)]
-    raise ReleaseError(path, f"unknown file type {suffix!r}; drop a .json release, a .csv of "
-                       "observations, or a .txt/.html press release with front matter")
 
 
 def size_limit(path: Path) -> int:
@@ -238,9 +178,7 @@ def process_inbox(db_path: Path, inbox_dir: Path, warehouse_dir: Path, raw_dir: 
     companions = _companion_names(files, now)
     travelling = set(companions.values())
     with connect(db_path) as con:
-        units = {r["metric_id"]: r["unit"]
-                 for r in sqlrunner.fetch_dicts(con, "load/metric_units")}
-        inbox = _Inbox(con, inbox_dir, warehouse_dir, raw_dir, units, report, now)
+        inbox = _Inbox(con, inbox_dir, warehouse_dir, raw_dir, report, now)
         for path, info in files:
             if path.name in travelling:
                 continue
@@ -300,7 +238,6 @@ class _Inbox:
     folder: Path
     warehouse_dir: Path
     raw_dir: Path
-    units: dict[str, str]
     report: InboxReport
     now: float
 
@@ -332,42 +269,26 @@ class _Inbox:
         self.load(path, body, documents)
 
     def load(self, path: Path, body: bytes, documents: list[tuple[Path, bytes]]) -> None:
-        """Archive a file's bytes (and its document's), load it, and move it on."""
+        """Archive a file's bytes (and its document's), ingest it, and move it on."""
         archived = archive_payload(self.raw_dir, INBOX_SOURCE, body)
         for _, document in documents:
             archive_payload(self.raw_dir, INBOX_SOURCE, document)
-        relative = archived.relative_to(self.warehouse_dir)
-        try:
-            # Only a saved page is read by the extractor: only it is checked against history.
-            typical = (typical_values(self.con) if path.suffix.lower() in TEXT_SUFFIXES
-                       else None)
-            releases = parse_inbox_file(path, body, self.units, typical)
-            loaded, unchanged = load_releases(self.con, releases, relative)
-        except ReleaseError as err:
-            record_rejection(self.con, err, archived.sha256)
-            for document, _ in documents:
-                _move(document, self.folder / "rejected", archived.sha256)
-            target = _move(path, self.folder / "rejected", archived.sha256)
-            _write_reason(target, f"{err}\n\nThe file's bytes are archived at warehouse/"
-                          f"{printable(relative)}. Fix the file and drop it in the inbox "
-                          "again.\n")
-            self.report.rejected.append(f"{printable(path.name)} was refused: {err.problem} "
-                                        "(moved to inbox/rejected/)")
-            outcome, reason = "rejected", err.problem
-            ids = [err.release_id] if err.release_id else []
-        else:
-            for document, _ in documents:
-                _move(document, self.folder / "processed", archived.sha256)
-            _move(path, self.folder / "processed", archived.sha256)
+        payload = Payload.inbox_file(path, body, archived, self.warehouse_dir)
+        ingested = ingest_payload(self.con, payload)
+        err = ingested.error
+        folder = self.folder / ("processed" if err is None else "rejected")
+        for document, _ in documents:
+            _move(document, folder, archived.sha256)
+        target = _move(path, folder, archived.sha256)
+        if err is None:
             self.report.processed.append(printable(path.name))
-            self.report.loaded += loaded
-            outcome, ids, reason = ("loaded" if loaded else "unchanged"), loaded + unchanged, None
-        seen = sqlrunner.fetch_dicts(self.con, "load/find_payload",
-                                     [INBOX_SOURCE, archived.sha256])
-        if not seen:
-            sqlrunner.execute(self.con, "load/insert_payload", [
-                INBOX_SOURCE, archived.sha256, None, None, printable(path.name), None,
-                len(body), relative, outcome, ids, reason])
+            self.report.loaded += ingested.loaded
+            return
+        _write_reason(target, f"{err}\n\nThe file's bytes are archived at warehouse/"
+                      f"{printable(payload.archived_path)}. Fix the file and drop it in the "
+                      "inbox again.\n")
+        self.report.rejected.append(f"{printable(path.name)} was refused: {err.problem} "
+                                    "(moved to inbox/rejected/)")
 
     def refuse_unread(self, path: Path, problem: str) -> None:
         """Move a file refused before it was read to rejected/, with its reason; nothing of it

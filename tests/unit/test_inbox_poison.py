@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.ingest import inbox as inbox_module
+from flows.ingest import ingest_payload
 from flows.model.release_files import ReleaseError
 from tests.conftest import Warehouse, figure, release
 from tests.unit.test_inbox import FRONT, SENTENCE, Inbox
@@ -238,14 +238,14 @@ def test_a_symlink_is_moved_itself_and_its_target_is_untouched(inbox: Inbox,
 
 def test_a_fault_of_the_loader_on_one_file_moves_that_file_and_the_others_load(
         inbox: Inbox, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = inbox_module.parse_inbox_file
+    real = ingest_payload.parse_payload
 
-    def failing(path: Path, *args: object, **kwargs: object) -> object:
-        if path.name == "trips.txt":
+    def failing(payload: ingest_payload.Payload, *args: object, **kwargs: object) -> object:
+        if payload.path.name == "trips.txt":
             raise RuntimeError("a bug the tests put here")
-        return real(path, *args, **kwargs)
+        return real(payload, *args, **kwargs)
 
-    monkeypatch.setattr(inbox_module, "parse_inbox_file", failing)
+    monkeypatch.setattr(ingest_payload, "parse_payload", failing)
     inbox.drop("trips.txt", FRONT + SENTENCE)
     inbox.drop("zz-good.csv", CSV_HEADER + "\nchina.cbec.trade_value,year,2023-01-01,"
                "2023-12-31,2380000000000,yuan,2024-01-12,gacc\n")
