@@ -44,13 +44,15 @@ def flow(seeds: Path, work: Path) -> None:
     """The flow as `barometer run` runs it (flows/orchestration/run_api.py: no heartbeats)."""
     from flows.orchestration.pipeline import barometer_brief
     from flows.orchestration.run_api import one_off_heartbeats
+    from flows.settings import RunSettings
 
     with one_off_heartbeats():
-        barometer_brief(warehouse_path=work / "barometer.duckdb", out_dir=work / "briefs",
-                        seeds_dir=seeds, inbox_dir=work / "inbox", raw_dir=work / "raw",
-                        snapshot_path=work / "snapshot" / "barometer.duckdb", as_of=AS_OF,
-                        run_date=AS_OF,  # a regular brief of that day, as `plain` renders
-                        author="Benchmark")
+        barometer_brief(RunSettings(
+            warehouse_path=work / "barometer.duckdb", out_dir=work / "briefs", seeds_dir=seeds,
+            inbox_dir=work / "inbox", raw_dir=work / "raw",
+            snapshot_path=work / "snapshot" / "barometer.duckdb", as_of=AS_OF,
+            run_date=AS_OF,  # a regular brief of that day, as `plain` renders
+            author="Benchmark"))
 
 
 if __name__ == "__main__":

@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from flows.settings import load_settings
+from flows.settings import RunSettings, load_settings
 
 # The temporary Prefect server's telemetry heartbeat races its own SQLite database at start-up
 # ("database is locked"); this tool reports nothing anywhere, so switch it off by default.
@@ -82,31 +82,25 @@ def run(
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from None
     settings = load_settings()
-    warehouse_path = (warehouse or settings.warehouse_path).resolve()
+    given = {"warehouse_path": warehouse, "out_dir": out, "sources_path": sources}
+    run_settings = RunSettings.from_settings(
+        settings, as_of=as_of.date() if as_of else None,
+        **{name: path for name, path in given.items() if path is not None})
+    if not collect:
+        run_settings = run_settings.model_copy(update={"sources_path": None})
     known = (RunLocked, DiskFull, WarehouseLocked, PrefectServerError)
     try:
         # The lock first: a second run touches nothing, not even Prefect (slow to import).
-        with run_lock(warehouse_path, wait):
-            pdf = _run_flow(
-                settings.prefect_port, known,
-                warehouse_path=warehouse_path,
-                out_dir=(out or settings.briefs_dir).resolve(),
-                seeds_dir=settings.seeds_dir.resolve(),
-                sources_path=(sources or settings.sources_path).resolve() if collect else None,
-                inbox_dir=settings.inbox_dir.resolve(),
-                raw_dir=settings.raw_dir.resolve() if settings.raw_dir else None,
-                snapshot_path=settings.snapshot_path.resolve(),
-                as_of=as_of.date() if as_of else None,
-                author=settings.brief_author,
-                table_rows=settings.brief_table_rows,
-            )
+        with run_lock(run_settings.warehouse_path, wait):
+            pdf = _run_flow(settings.prefect_port, known, run_settings)
     except known as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(EXIT_BUSY if isinstance(exc, RunLocked) else 1) from None
     typer.echo(str(pdf))
 
 
-def _run_flow(prefect_port: int, known: tuple[type[BaseException], ...], **params: Any) -> Path:
+def _run_flow(prefect_port: int, known: tuple[type[BaseException], ...],
+              settings: RunSettings) -> Path:
     """Run the flow once against run_api's Prefect server, with a progress line on a terminal
     and the known one-line errors printed without their tracebacks."""
     from flows.orchestration.pipeline import barometer_brief
@@ -114,7 +108,7 @@ def _run_flow(prefect_port: int, known: tuple[type[BaseException], ...], **param
     from flows.orchestration.run_api import run_api
 
     with run_api(prefect_port), one_line_errors(known), run_progress():
-        return barometer_brief(**params)
+        return barometer_brief(settings)
 
 
 @app.command()

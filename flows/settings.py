@@ -1,9 +1,13 @@
 """The one place that reads the environment: every setting has a BAROMETER_ variable."""
 
-import getpass
-from pathlib import Path
+from __future__ import annotations
 
-from pydantic import Field
+import getpass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from flows.paths import SEEDS_DIR, WAREHOUSE_DIR
@@ -64,3 +68,40 @@ class Settings(BaseSettings):
 def load_settings() -> Settings:
     """Read settings from the environment."""
     return Settings()
+
+
+class RunSettings(BaseModel):
+    """What one run of the flow needs: the settings' paths and brief options, and the run's own
+    values (as_of, run_date, the run lock's wait). It is the flow's one parameter, which Prefect
+    stores and shows in its UI: no secret goes in it (notify.py reads BAROMETER_NOTIFY_URLS
+    when a message is due)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    warehouse_path: Path
+    out_dir: Path
+    seeds_dir: Path
+    sources_path: Path | None = None  # None: no source is collected
+    inbox_dir: Path | None = None  # None: no inbox is read
+    raw_dir: Path | None = None  # None: raw/ beside the warehouse file
+    snapshot_path: Path | None = None  # None: no snapshot is published
+    author: str = Settings.model_fields["brief_author"].default
+    table_rows: int = Settings.model_fields["brief_table_rows"].default
+    # Another run of the same warehouse: wait this long for it, then fail in one line.
+    lock_wait_seconds: float = Field(default=0.0, ge=0)
+    as_of: date | None = None  # default: run_date; a past date makes a back-dated brief
+    run_date: date | None = None  # default: today; a test replays a timeline with it
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **per_run: Any) -> RunSettings:
+        """The run's settings from `settings`, with per_run's values over them (as_of, a
+        --warehouse or --out, sources_path=None to collect nothing, lock_wait_seconds); every
+        path absolute, so a run started in another folder finds the same files."""
+        values: dict[str, Any] = {
+            "warehouse_path": settings.warehouse_path, "out_dir": settings.briefs_dir,
+            "seeds_dir": settings.seeds_dir, "sources_path": settings.sources_path,
+            "inbox_dir": settings.inbox_dir, "raw_dir": settings.raw_dir,
+            "snapshot_path": settings.snapshot_path, "author": settings.brief_author,
+            "table_rows": settings.brief_table_rows, **per_run}
+        return cls(**{name: value.resolve() if isinstance(value, Path) else value
+                      for name, value in values.items()})

@@ -45,22 +45,13 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 
 def deployment_parameters(settings: Settings) -> dict[str, Any]:
-    """The flow's parameters for a scheduled run, as `barometer run` passes them (no as_of:
-    each run reports what is known on its own day). Paths are absolute strings."""
-    params: dict[str, Any] = {
-        "warehouse_path": str(settings.warehouse_path.resolve()),
-        "out_dir": str(settings.briefs_dir.resolve()),
-        "seeds_dir": str(settings.seeds_dir.resolve()),
-        "sources_path": str(settings.sources_path.resolve()),
-        "inbox_dir": str(settings.inbox_dir.resolve()),
-        "snapshot_path": str(settings.snapshot_path.resolve()),
-        "author": settings.brief_author,
-        "table_rows": settings.brief_table_rows,
-        "lock_wait_seconds": settings.scheduled_run_wait,
-    }
-    if settings.raw_dir is not None:
-        params["raw_dir"] = str(settings.raw_dir.resolve())
-    return params
+    """The flow's parameters for a scheduled run: its settings, as `barometer run` makes them,
+    in JSON (absolute paths as strings). No as_of: each run reports what is known on its own
+    day; a manual run holding the warehouse is waited for up to scheduled_run_wait seconds."""
+    from flows.settings import RunSettings
+
+    run = RunSettings.from_settings(settings, lock_wait_seconds=settings.scheduled_run_wait)
+    return {"settings": run.model_dump(mode="json", exclude_none=True)}
 
 
 def build_deployment(

@@ -9,6 +9,7 @@ inputs (the brief's data among them) is never used.
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -24,13 +25,13 @@ from prefect.logging import get_run_logger
 from prefect.runtime import flow_run
 
 from flows.brief.data import collect_brief
-from flows.brief.render import stage_brief
+from flows.brief.render import StagedBrief, stage_brief
 from flows.ingest.collect import CollectContext, collect_source
 from flows.ingest.fetch import PROJECT_URL
 from flows.ingest.inbox import process_inbox
 from flows.ingest.sources import RegistryError, Source, load_registry
 from flows.model.run_warnings import RunWarning, refused_releases, source_failures
-from flows.orchestration.notify import notify_brief, summarise_changes
+from flows.orchestration.notify import ChangeSummary, notify_brief, summarise_changes
 from flows.orchestration.publish import BriefRecord, publish_run, repair_unfinished_publication
 from flows.scratch import remove_orphaned_scratch
 from flows.warehouse.build_and_check import (
@@ -42,6 +43,48 @@ from flows.warehouse.build_and_check import (
 from flows.warehouse.load import load_seeds
 
 NOT_CACHED: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
+
+
+@dataclass(frozen=True)
+class SourceRegistry:
+    """The sources a run collects, the contact their User-Agent names, and a broken registry's
+    warning (then no source)."""
+
+    sources: tuple[Source, ...]
+    contact: str
+    warnings: tuple[RunWarning, ...] = ()
+
+
+@dataclass(frozen=True)
+class NewRelease:
+    """A release the run's artifacts list: new since the previous brief, or in the first."""
+
+    release: str
+    title: str
+    publisher: str
+    published_on: str
+    figures: int
+
+
+@dataclass(frozen=True)
+class RenderedBrief:
+    """A brief rendered under hidden names (publish_task puts it in place) and what the run's
+    artifacts and message say of it."""
+
+    staged: StagedBrief
+    as_of: date
+    kind: str  # 'regular' or 'as-of' (back-dated)
+    generated_at: datetime
+    headlines: tuple[str, ...]  # "metric, period: value", as page 1 prints them
+    warnings: tuple[str, ...]
+    is_first: bool  # no previous brief to compare with
+    changes: ChangeSummary  # for the run's message (flows/orchestration/notify.py)
+    new_releases: tuple[NewRelease, ...]
+
+    @property
+    def pdf(self) -> Path:
+        """Where the PDF is published."""
+        return self.staged.target
 
 
 @task(name="load releases", **NOT_CACHED)
@@ -86,15 +129,15 @@ def _load_inbox(logger: Any, warehouse_path: Path, inbox_dir: Path,
 
 
 @task(name="read source registry", **NOT_CACHED)
-def registry_task(sources_path: Path) -> tuple[list[Source], str, list[RunWarning]]:
+def registry_task(sources_path: Path) -> SourceRegistry:
     """Read the enabled sources and the contact the User-Agent names; a broken registry is a
     warning, and no source is collected."""
     try:
         registry = load_registry(sources_path)
     except RegistryError as exc:
         get_run_logger().warning("%s", exc)
-        return [], PROJECT_URL, source_failures([str(exc)], None)
-    return registry.enabled(), registry.contact, []
+        return SourceRegistry((), PROJECT_URL, tuple(source_failures([str(exc)], None)))
+    return SourceRegistry(tuple(registry.enabled()), registry.contact)
 
 
 @task(name="collect source", task_run_name="collect {source.id}", **NOT_CACHED)
@@ -150,63 +193,56 @@ def transform_task(warehouse_path: Path, as_of: date) -> CheckResult:
 @task(name="render brief", **NOT_CACHED)
 def render_task(warehouse_path: Path, out_dir: Path, as_of: date, warnings: list[RunWarning],
                 author: str, table_rows: int, kind: str = "regular",
-                sources_tried: int = 0) -> dict[str, Any]:
+                sources_tried: int = 0) -> RenderedBrief:
     """Collect the brief's data and render the PDF under a hidden name (publish_task puts it in
-    place); return its paths and headline lines. kind 'as-of' (a back-dated brief) goes under
-    out_dir/as-of/ and keeps latest-brief.pdf. sources_tried: how many sources this run
-    collected (page 1 says how many of them failed)."""
+    place). kind 'as-of' (a back-dated brief) goes under out_dir/as-of/ and keeps
+    latest-brief.pdf. sources_tried: how many sources this run collected (page 1 says how many
+    of them failed)."""
     data = collect_brief(warehouse_path, as_of, datetime.now(UTC), table_rows,
                          warnings, sources_tried)
     data.kind = kind
     staged = stage_brief(data, out_dir, author)
     get_run_logger().info("brief rendered, to be published as %s (HTML edition: %s)",
                           staged.target, staged.html)
-    return {
-        "pdf": str(staged.target),
-        "staged": staged,
-        "headlines": [f"{h['metric_name']}, {h['period_label']}: "
-                      f"{h['value_text'] if h['value'] is not None else h['yoy_text']}"
-                      for h in data.headlines],
-        "findings": len(data.findings),
-        "warnings": [str(w) for w in data.warnings],
-        "generated_at": data.generated_at.isoformat(),
-        "as_of": as_of.isoformat(),
-        "kind": kind,
-        "is_first": not data.changes.has_previous,
-        # for the run's message (flows/orchestration/notify.py)
-        "changes": summarise_changes(data.changes),
-        "new_releases": [
-            {"release": r["release_id"], "title": r["title"], "publisher": r["publisher"],
-             "published_on": r["published_on"].isoformat(), "figures": r["figure_count"]}
-            for r in (data.changes.new_releases if data.changes.has_previous else data.releases)
-        ],
-    }
+    return RenderedBrief(
+        staged=staged, as_of=as_of, kind=kind, generated_at=data.generated_at,
+        headlines=tuple(f"{h['metric_name']}, {h['period_label']}: "
+                        f"{h['value_text'] if h['value'] is not None else h['yoy_text']}"
+                        for h in data.headlines),
+        warnings=tuple(str(w) for w in data.warnings),
+        is_first=not data.changes.has_previous,
+        changes=summarise_changes(data.changes),
+        new_releases=tuple(
+            NewRelease(r["release_id"], r["title"], r["publisher"],
+                       r["published_on"].isoformat(), r["figure_count"])
+            for r in (data.changes.new_releases if data.changes.has_previous else data.releases)),
+    )
 
 
 @task(name="publish", **NOT_CACHED)
-def publish_task(warehouse_path: Path, rendered: dict[str, Any], snapshot_path: Path | None,
-                 checks: CheckResult) -> str:
+def publish_task(warehouse_path: Path, rendered: RenderedBrief, snapshot_path: Path | None,
+                 checks: CheckResult) -> Path:
     """Publish the brief, its record and the analysts' snapshot together, or none of them (the
     brief's record lets the next one say what changed); then summarise the run in artifacts and
     send its message (BAROMETER_NOTIFY_URLS; one that fails is a warning)."""
-    record = BriefRecord(rendered["generated_at"], rendered["as_of"], flow_run.get_id(),
-                         rendered["kind"])
-    pdf = publish_run(warehouse_path, rendered["staged"], record, snapshot_path)
+    record = BriefRecord(rendered.generated_at.isoformat(), rendered.as_of.isoformat(),
+                         flow_run.get_id(), rendered.kind)
+    pdf = publish_run(warehouse_path, rendered.staged, record, snapshot_path)
     logger = get_run_logger()
     logger.info("brief written to %s", pdf)
     if snapshot_path is not None:
         logger.info("snapshot published to %s", snapshot_path)
     summarise_run(rendered, checks)
-    notify_brief(rendered["changes"], str(pdf), rendered["as_of"], rendered["kind"],
-                 len(rendered["warnings"]), flow_run.get_id(), logger)
-    return str(pdf)
+    notify_brief(rendered.changes, str(pdf), rendered.as_of.isoformat(), rendered.kind,
+                 len(rendered.warnings), flow_run.get_id(), logger)
+    return pdf
 
 
-def summarise_run(rendered: dict[str, Any], checks: CheckResult) -> None:
+def summarise_run(rendered: RenderedBrief, checks: CheckResult) -> None:
     """Publish the run's artifacts: headline figures, findings and the brief's path (markdown),
     the new releases (table) and a link to the PDF."""
-    lines = ["# Barometer brief", "", f"Brief: `{rendered['pdf']}`", "", "## Headline figures"]
-    lines += [f"- {line}" for line in rendered["headlines"]]
+    lines = ["# Barometer brief", "", f"Brief: `{rendered.pdf}`", "", "## Headline figures"]
+    lines += [f"- {line}" for line in rendered.headlines]
     lines += ["", f"## Findings ({len(checks.findings) + checks.notes})"]
     lines += [f"- **{f['severity']}**: {f['message']}" for f in checks.findings]
     if checks.notes:
@@ -214,13 +250,14 @@ def summarise_run(rendered: dict[str, Any], checks: CheckResult) -> None:
                      "findings.csv")
     elif not checks.findings:
         lines.append("- none")
-    if rendered["warnings"]:
-        lines += ["", "## Warnings"] + [f"- {w}" for w in rendered["warnings"]]
+    if rendered.warnings:
+        lines += ["", "## Warnings"] + [f"- {w}" for w in rendered.warnings]
     create_markdown_artifact(key="barometer-brief", markdown="\n".join(lines),
                              description="Headline figures, findings and the brief's path")
     create_table_artifact(
-        key="barometer-new-releases", table=rendered["new_releases"] or [{"release": "none"}],
-        description=("Releases in the first brief" if rendered["is_first"]
+        key="barometer-new-releases",
+        table=[asdict(r) for r in rendered.new_releases] or [{"release": "none"}],
+        description=("Releases in the first brief" if rendered.is_first
                      else "Releases new since the previous brief"))
-    create_link_artifact(key="barometer-brief-pdf", link=Path(rendered["pdf"]).as_uri(),
-                         link_text=Path(rendered["pdf"]).name, description="The brief (PDF)")
+    create_link_artifact(key="barometer-brief-pdf", link=rendered.pdf.as_uri(),
+                         link_text=rendered.pdf.name, description="The brief (PDF)")

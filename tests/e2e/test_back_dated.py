@@ -14,15 +14,17 @@ from typer.testing import CliRunner
 from flows.brief.kind import AsOfError
 from flows.cli import app
 from flows.orchestration.pipeline import barometer_brief
+from flows.settings import RunSettings
 from tests.conftest import copy_seeds
 
 pytestmark = pytest.mark.e2e
 
 
 def test_a_future_as_of_is_refused_by_the_flow(prefect_server, tmp_path: Path) -> None:
-    state = barometer_brief(warehouse_path=tmp_path / "w.duckdb", out_dir=tmp_path / "briefs",
-                            seeds_dir=copy_seeds(tmp_path / "seeds"), as_of=date(2030, 1, 1),
-                            run_date=date(2025, 7, 1), return_state=True)
+    state = barometer_brief(RunSettings(
+        warehouse_path=tmp_path / "w.duckdb", out_dir=tmp_path / "briefs",
+        seeds_dir=copy_seeds(tmp_path / "seeds"), as_of=date(2030, 1, 1),
+        run_date=date(2025, 7, 1)), return_state=True)
     assert state.is_failed()
     with pytest.raises(AsOfError, match=r"--as-of 2030-01-01 is in the future"):
         state.result()

@@ -19,6 +19,7 @@ import pytest
 
 from flows.orchestration.pipeline import barometer_brief
 from flows.paths import SEEDS_DIR
+from flows.settings import RunSettings
 from tests.loopback import LoopbackServer, Reply
 from tests.pdf import pdf_attachments, pdf_text
 
@@ -73,9 +74,9 @@ def collected(prefect_server, tmp_path_factory) -> dict:
         (inbox / "broken.json").write_text("{not json", encoding="utf-8")
         seeds = folder / "seeds"
         shutil.copytree(SEEDS_DIR, seeds)
-        state = barometer_brief(
+        state = barometer_brief(RunSettings(
             warehouse_path=folder / "w.duckdb", out_dir=folder / "briefs", seeds_dir=seeds,
-            sources_path=sources, inbox_dir=inbox, as_of=AS_OF, return_state=True)
+            sources_path=sources, inbox_dir=inbox, as_of=AS_OF), return_state=True)
         requests = [r.path for r in server.requests]
     return {"folder": folder, "state": state, "pdf": state.result(), "requests": requests,
             "text": pdf_text(state.result())}

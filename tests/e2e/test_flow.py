@@ -13,6 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from flows.orchestration.pipeline import barometer_brief
+from flows.settings import RunSettings
 from tests.conftest import copy_seeds
 from tests.pdf import pdf_attachments, pdf_text
 
@@ -23,11 +24,10 @@ pytestmark = pytest.mark.e2e
 def run(prefect_server, tmp_path_factory) -> dict:
     """One run of the flow over the baseline article alone, as known on 1 July 2025."""
     folder = tmp_path_factory.mktemp("e2e")
-    state = barometer_brief(
+    state = barometer_brief(RunSettings(
         warehouse_path=folder / "w.duckdb", out_dir=folder / "briefs",
-        seeds_dir=copy_seeds(folder / "seeds"),
-        as_of=date(2025, 7, 1), return_state=True,
-    )
+        seeds_dir=copy_seeds(folder / "seeds"), as_of=date(2025, 7, 1),
+    ), return_state=True)
     return {"folder": folder, "state": state, "pdf": state.result()}
 
 
@@ -124,8 +124,9 @@ def test_the_run_publishes_a_markdown_summary(run) -> None:
 
 
 def test_a_brief_before_the_article_says_so(prefect_server, tmp_path: Path) -> None:
-    pdf = barometer_brief(warehouse_path=tmp_path / "w.duckdb", out_dir=tmp_path,
-                          seeds_dir=copy_seeds(tmp_path / "seeds"), as_of=date(2025, 6, 1))
+    pdf = barometer_brief(RunSettings(warehouse_path=tmp_path / "w.duckdb", out_dir=tmp_path,
+                                      seeds_dir=copy_seeds(tmp_path / "seeds"),
+                                      as_of=date(2025, 6, 1)))
     text = pdf_text(pdf)
     assert "No release had been published by 2025-06-01" in text
     assert "0 releases, 0 figures" in text

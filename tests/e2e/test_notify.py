@@ -19,6 +19,7 @@ import pytest
 
 from flows.orchestration.pipeline import barometer_brief
 from flows.orchestration.prefect_server import free_port
+from flows.settings import RunSettings
 from tests.conftest import copy_seeds, figure, release
 from tests.e2e.test_snapshot import AS_OF, NEW_PAGE  # a saved page with a figure new on AS_OF
 from tests.loopback import LoopbackServer, Reply
@@ -72,7 +73,7 @@ def notified(prefect_server, tmp_path_factory) -> dict:
 
         def run(name: str, **extra: object) -> None:
             before = len(web.requests_to("/hook"))
-            runs[name] = barometer_brief(**{**kwargs, **extra}, return_state=True)
+            runs[name] = barometer_brief(RunSettings(**{**kwargs, **extra}), return_state=True)
             runs[f"{name}_json"] = [json.loads(r.body) for r in web.requests_to("/hook")[before:]]
 
         run("first")

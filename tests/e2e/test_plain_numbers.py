@@ -14,6 +14,7 @@ import duckdb
 import pytest
 
 from flows.orchestration.pipeline import barometer_brief
+from flows.settings import RunSettings
 from tests.conftest import copy_seeds
 from tests.pdf import pdf_text
 from tests.plain_numbers import E_NOTATION, unreadable
@@ -38,9 +39,9 @@ def run(prefect_server, tmp_path_factory) -> dict:
 
     folder = tmp_path_factory.mktemp("plain")
     warehouse = folder / "w.duckdb"
-    state = barometer_brief(
+    state = barometer_brief(RunSettings(
         warehouse_path=warehouse, out_dir=folder / "briefs",
-        seeds_dir=copy_seeds(folder / "seeds", article_only=False), as_of=AS_OF,
+        seeds_dir=copy_seeds(folder / "seeds", article_only=False), as_of=AS_OF),
         return_state=True)
     assert state.is_completed()
     flow_run_id = state.state_details.flow_run_id

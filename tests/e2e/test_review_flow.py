@@ -19,6 +19,7 @@ import duckdb
 import pytest
 
 from flows.orchestration.pipeline import barometer_brief
+from flows.settings import RunSettings
 from tests.conftest import copy_seeds
 from tests.loopback import LoopbackServer, Reply
 from tests.pdf import pdf_text
@@ -51,10 +52,9 @@ def reviewed(prefect_server, tmp_path_factory) -> dict:
             encoding="utf-8")
 
         def run() -> Path:
-            return barometer_brief(warehouse_path=db, out_dir=folder / "briefs",
-                                   seeds_dir=seeds, sources_path=sources,
-                                   inbox_dir=folder / "inbox", as_of=AS_OF,
-                                   run_date=AS_OF)
+            return barometer_brief(RunSettings(
+                warehouse_path=db, out_dir=folder / "briefs", seeds_dir=seeds,
+                sources_path=sources, inbox_dir=folder / "inbox", as_of=AS_OF, run_date=AS_OF))
 
         first = run()
         state = {"first_text": pdf_text(first),

@@ -19,6 +19,7 @@ import pytest
 from flows.orchestration.pipeline import barometer_brief
 from flows.orchestration.prefect_server import answers, free_port, local_api_url
 from flows.paths import LATEST_NAME
+from flows.settings import RunSettings
 from tests.conftest import copy_seeds, environ_without_settings, slow_source_registry
 from tests.unit.test_run_lock import held_elsewhere
 
@@ -70,9 +71,9 @@ def test_a_scheduled_run_that_cannot_get_the_lock_fails_in_one_line_and_writes_n
         prefect_server, tmp_path: Path) -> None:
     warehouse = tmp_path / "w.duckdb"
     with held_elsewhere(warehouse) as holder:  # a manual run, in another process
-        state = barometer_brief(
+        state = barometer_brief(RunSettings(
             warehouse_path=warehouse, out_dir=tmp_path / "briefs",
-            seeds_dir=copy_seeds(tmp_path / "seeds"), lock_wait_seconds=0.5,
+            seeds_dir=copy_seeds(tmp_path / "seeds"), lock_wait_seconds=0.5),
             return_state=True)
     assert state.is_failed()
     assert state.message.startswith("another run is in progress (started ")

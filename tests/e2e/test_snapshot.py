@@ -16,6 +16,7 @@ import pytest
 
 from flows.brief.render import LATEST_NAME, html_beside
 from flows.orchestration.pipeline import barometer_brief
+from flows.settings import RunSettings
 from tests.conftest import copy_seeds
 from tests.pdf import pdf_text
 
@@ -71,15 +72,16 @@ def two_runs(prefect_server, tmp_path_factory) -> dict:
               "seeds_dir": copy_seeds(folder / "seeds"), "inbox_dir": inbox,
               "snapshot_path": folder / "snapshot" / "barometer.duckdb", "as_of": AS_OF,
               "run_date": AS_OF}  # regular briefs of that day, as if run on it
-    first = barometer_brief(**kwargs, return_state=True)
+    first = barometer_brief(RunSettings(**kwargs), return_state=True)
     first_bytes = first.result().read_bytes()
     # A back-dated brief between the two regular ones, as of a day no release was known.
-    back = barometer_brief(**{**kwargs, "as_of": date(2025, 6, 1)}, return_state=True)
+    back = barometer_brief(RunSettings(**{**kwargs, "as_of": date(2025, 6, 1)}),
+                           return_state=True)
     latest_after_back = (kwargs["out_dir"] / LATEST_NAME).read_bytes()
     analyst = Analyst(kwargs["snapshot_path"])
     (inbox / "yiwu-2025-06-28.txt").write_text(NEW_PAGE, encoding="utf-8")
     try:
-        second = barometer_brief(**kwargs, return_state=True)
+        second = barometer_brief(RunSettings(**kwargs), return_state=True)
         during = analyst.ask()
         after = analyst.ask("reconnect")
     finally:
@@ -197,12 +199,12 @@ def test_a_failing_check_fails_the_run_and_keeps_the_previous_brief_and_snapshot
               "seeds_dir": copy_seeds(tmp_path / "seeds"),
               "snapshot_path": tmp_path / "snapshot" / "barometer.duckdb", "as_of": AS_OF,
               "run_date": AS_OF}
-    assert barometer_brief(**kwargs, return_state=True).is_completed()
+    assert barometer_brief(RunSettings(**kwargs), return_state=True).is_completed()
     latest = (kwargs["out_dir"] / LATEST_NAME).read_bytes()
     snapshot = kwargs["snapshot_path"].read_bytes()
     with duckdb.connect(str(kwargs["warehouse_path"])) as con:  # written past the loader
         con.execute("update core.observations set unit = 'dollars' where seq = 1")
-    failed = barometer_brief(**kwargs, return_state=True)
+    failed = barometer_brief(RunSettings(**kwargs), return_state=True)
     assert failed.is_failed()
     with pytest.raises(Exception, match=r"No brief was rendered\. Correct the release"):
         failed.result()

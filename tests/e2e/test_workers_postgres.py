@@ -100,7 +100,8 @@ def test_two_workers_on_a_postgres_backed_server(tmp_path: Path) -> None:
         warehouse_path=tmp_path / "w.duckdb", briefs_dir=briefs,
         seeds_dir=copy_seeds(tmp_path / "seeds"), sources_path=fast,
         inbox_dir=tmp_path / "inbox", snapshot_path=tmp_path / "snapshot" / "barometer.duckdb")
-    spec = write_prefect_yaml(tmp_path / "prefect.yaml", deployment_parameters(settings),
+    parameters = deployment_parameters(settings)
+    spec = write_prefect_yaml(tmp_path / "prefect.yaml", parameters,
                               "0 0 1 1 *", "Asia/Shanghai", POOL)
     base = environ_without_settings()
     workers: list[subprocess.Popen] = []
@@ -168,7 +169,8 @@ def test_two_workers_on_a_postgres_backed_server(tmp_path: Path) -> None:
             assert api.slots(deployment) == 0
 
             # Kill the worker running a fourth run, with the run: the fifth still completes.
-            fourth = api.trigger(deployment["id"], {"sources_path": str(slow)})
+            fourth = api.trigger(deployment["id"], {"settings": {
+                **parameters["settings"], "sources_path": str(slow)}})
             running = _wait("the fourth run in flight", lambda: next(
                 (r for r in api.runs() if r["id"] == fourth and r["state_type"] == "RUNNING"
                  and LABEL_PROCESS in (r.get("labels") or {})), None), logs)

@@ -78,13 +78,31 @@ def test_interval_deployment_for_trying_it_out() -> None:
 def test_parameters_are_absolute_path_strings(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     settings = Settings(warehouse_path=Path("w.duckdb"), briefs_dir=Path("briefs"))
-    params = deployment_parameters(settings)
+    params = deployment_parameters(settings)["settings"]
     assert params["warehouse_path"] == str(tmp_path / "w.duckdb")
     assert params["out_dir"] == str(tmp_path / "briefs")
     assert all(isinstance(params[k], str) and Path(params[k]).is_absolute() for k in (
         "warehouse_path", "out_dir", "seeds_dir", "sources_path", "inbox_dir", "snapshot_path"))
     assert "as_of" not in params  # each run reports what is known on its own day
     assert "raw_dir" not in params
+
+
+def test_the_deployments_parameters_fit_the_flows_schema_and_hold_no_secret() -> None:
+    from prefect.utilities.schema_tools import validate
+
+    from flows.settings import RunSettings
+
+    settings = Settings(notify_urls="mailtos://analyst:s3cret-pw@mail.example.org")
+    params = deployment_parameters(settings)
+    deployment = build_deployment(CRON, TZ, parameters=params)
+    schema = deployment._parameter_openapi_schema.model_dump()
+    assert validate(params, schema) == []  # what the server checks before it creates a run
+    assert validate({"settings": {**params["settings"], "table_rows": "many"}}, schema)
+    # The run gets back the settings serve made, waiting for a manual run as long as set.
+    run = RunSettings.model_validate(params["settings"])
+    assert run == RunSettings.from_settings(settings, lock_wait_seconds=1800.0)
+    assert run.lock_wait_seconds == settings.scheduled_run_wait
+    assert "s3cret" not in str(params)  # the server stores and shows parameters
 
 
 def test_a_run_refused_for_the_concurrency_limit_is_a_warning_that_says_why() -> None:
