@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.paths import ROOT
+from tests import ROOT
 
 FLOWS = ROOT / "flows"
 TOP = {"__init__", "cli", "settings", "paths", "disk", "scratch"}
