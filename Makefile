@@ -4,6 +4,15 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Every dependency at the version pinned here (`make lock` writes it from pyproject.toml's ranges).
+LOCK := requirements.lock
+# The newest Python the project supports, checked by `make test-newest` in a venv of its own,
+# into which the project is installed as a user installs it (not editable). Found on PATH or
+# through pyenv; NEWEST_PYTHON=/path/to/python3.13 overrides.
+NEWEST := 3.13
+NEWEST_PYTHON ?= $(shell python$(NEWEST) -c 'import sys; print(sys.executable)' 2>/dev/null || \
+  PYENV_VERSION=$(NEWEST) pyenv exec python$(NEWEST) -c 'import sys; print(sys.executable)' 2>/dev/null)
+NEWEST_VENV := .venv-$(NEWEST)
 # WeasyPrint's libraries, HarfBuzz subsetting (faster, byte-reproducible PDFs),
 # a CJK font so 义乌发布 renders as glyphs, poppler-utils to look at briefs, PostgreSQL:
 # the database Prefect's server uses in production, started by the worker test, and Chromium,
@@ -11,7 +20,7 @@ STAMP := $(VENV)/.installed
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-zenhei fonts-dejavu-core poppler-utils postgresql chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help system-deps venv duckdb-engines brief serve test score-extract bench bench-status lint clean
+.PHONY: help system-deps venv lock duckdb-engines brief serve test test-newest score-extract bench bench-status lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -30,14 +39,21 @@ system-deps: ## install the Debian packages WeasyPrint and the tests need (as ro
 	  echo "run: sudo apt-get install -y$$missing   (then run make again)"; exit 1; \
 	fi
 
-$(STAMP): pyproject.toml
+# The locked dependencies first, then the project itself (editable, nothing resolved again;
+# setuptools, the build backend, is in the lock, so the build needs no index either).
+$(STAMP): pyproject.toml $(LOCK)
 	@test -n "$(PYTHON)" || { echo "Python 3.11 not found: install python3.11 and run make again"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $@
 
-venv: $(STAMP) ## create .venv and install the project with its test extras
+venv: $(STAMP) ## create .venv: the locked dependencies and the project (editable)
+
+lock: venv ## rewrite requirements.lock from pyproject.toml's ranges (UPGRADE=1: newest versions)
+	$(BIN)/uv pip compile --quiet --universal --python-version 3.11 --extra test \
+	  --custom-compile-command 'make lock' $(if $(UPGRADE),--upgrade) pyproject.toml -o $(LOCK)
 
 # A venv holds one duckdb-cli; the older DuckDB versions the snapshot test opens the snapshot
 # with go in folders of their own under .venv/duckdb-engines/ (tests/duckdb_engines.py).
@@ -53,6 +69,24 @@ serve: system-deps venv ## serve the weekly schedule on a local Prefect server u
 test: system-deps venv duckdb-engines score-extract ## run the whole test suite (unit + end-to-end, on two cores), after the extractor's score
 	$(BIN)/pytest -n 2 --dist loadscope --no-loadscope-reorder
 
+# The unit suite and the install test on the newest Python, against the project installed
+# as `pip install .` installs it: a second venv from the same lock. pytest runs from inside
+# that venv's folder with --import-mode=append, so `flows` is the installed package, never the
+# checkout's (pytest-xdist puts its working directory first on sys.path).
+$(NEWEST_VENV)/.installed: pyproject.toml $(LOCK) $(shell git ls-files flows sql templates warehouse/seeds warehouse/lexicons 2>/dev/null)
+	@test -n "$(NEWEST_PYTHON)" || { echo "Python $(NEWEST) not found: install it (pyenv install $(NEWEST)) or set NEWEST_PYTHON"; exit 1; }
+	rm -rf $(NEWEST_VENV)
+	$(NEWEST_PYTHON) -m venv $(NEWEST_VENV)
+	$(NEWEST_VENV)/bin/pip install --quiet --upgrade pip
+	$(NEWEST_VENV)/bin/pip install --quiet -r $(LOCK)
+	$(NEWEST_VENV)/bin/pip install --quiet --no-deps --no-build-isolation .
+	rm -rf build
+	@touch $@
+
+test-newest: system-deps $(NEWEST_VENV)/.installed ## the unit tests and the install test on Python 3.13, project installed non-editable
+	cd $(NEWEST_VENV) && bin/pytest -c ../pyproject.toml --rootdir .. --import-mode=append \
+	  -p no:cacheprovider -n 2 ../tests/unit ../tests/e2e/test_install.py
+
 score-extract: venv ## score the extractor on the real-text corpus and the held-out texts (recall, precision, loaded wrong)
 	@$(BIN)/python -m tests.score_extract
 	@echo "held-out texts:"
@@ -67,5 +101,5 @@ bench-status: venv ## time `barometer status` with a Prefect server running and 
 lint: venv ## ruff
 	$(BIN)/ruff check .
 
-clean: ## remove the venv and generated warehouse files (keeps curated seeds)
-	rm -rf $(VENV) warehouse/*.duckdb warehouse/*.duckdb.wal warehouse/briefs
+clean: ## remove the venvs and generated warehouse files (keeps curated seeds)
+	rm -rf $(VENV) $(NEWEST_VENV) build warehouse/*.duckdb warehouse/*.duckdb.wal warehouse/briefs

@@ -7,10 +7,21 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from flows.paths import SEEDS_DIR, WAREHOUSE_DIR
+from flows.paths import DEFAULT_SOURCES, SEEDS_DIR
+
+
+def _in_work_dir(*parts: str):
+    """A default path inside the working folder (pydantic passes the fields validated so far)."""
+    return Field(default_factory=lambda fields: fields["work_dir"].joinpath(*parts))
+
+
+def _work_dir_sources(fields: dict) -> Path:
+    """The working folder's sources.toml, or the registry the package ships if it has none."""
+    own = fields["work_dir"] / "sources.toml"
+    return own if own.is_file() else DEFAULT_SOURCES
 
 
 class Settings(BaseSettings):
@@ -18,14 +29,19 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="BAROMETER_")
 
-    warehouse_path: Path = WAREHOUSE_DIR / "barometer.duckdb"
-    briefs_dir: Path = WAREHOUSE_DIR / "briefs"
+    # The working folder: what a run writes (the DuckDB file, raw/, briefs/, the snapshot), the
+    # inbox and the user's source registry. Relative to the current directory, so `make brief`
+    # in the repository uses its warehouse/; each path below defaults to a name inside it. The
+    # curated seeds and lexicons come from the package (flows/paths.py).
+    work_dir: Path = Path("warehouse")
+    warehouse_path: Path = _in_work_dir("barometer.duckdb")
+    briefs_dir: Path = _in_work_dir("briefs")
     seeds_dir: Path = SEEDS_DIR
-    sources_path: Path = WAREHOUSE_DIR / "sources.toml"
-    inbox_dir: Path = WAREHOUSE_DIR / "inbox"
+    sources_path: Path = Field(default_factory=_work_dir_sources)
+    inbox_dir: Path = _in_work_dir("inbox")
     raw_dir: Path | None = None  # default: raw/ beside the warehouse file
     # The read-only copy analysts open; published at the end of each successful run.
-    snapshot_path: Path = WAREHOUSE_DIR / "snapshot" / "barometer.duckdb"
+    snapshot_path: Path = _in_work_dir("snapshot", "barometer.duckdb")
     # The schedule `barometer serve` registers: weekly, Monday 08:00 in Shanghai.
     schedule_cron: str = "0 8 * * 1"
     schedule_timezone: str = "Asia/Shanghai"
@@ -55,6 +71,12 @@ class Settings(BaseSettings):
     # slack://, json://, …) separated by spaces or commas; empty, nothing is sent
     # (docs/scheduling.md).
     notify_urls: str = ""
+
+    @field_validator("work_dir")
+    @classmethod
+    def _absolute(cls, work_dir: Path) -> Path:
+        """Fixed against the directory the settings were read in: a run's paths stay put."""
+        return work_dir.absolute()
 
     @property
     def notify_destinations(self) -> list[str]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from importlib import metadata, util
 from pathlib import Path
 
-from flows.paths import ROOT
+from tests import ROOT
 
 ENGINES_DIR = ROOT / ".venv" / "duckdb-engines"
 INSTALLED_MARK = ".installed"  # written last: a folder without it is a killed install

@@ -9,9 +9,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from flows.paths import WAREHOUSE_DIR
+from flows.paths import LEXICONS_DIR as LEXICON_DIR
 
-LEXICON_DIR = WAREHOUSE_DIR / "lexicons"
 HEDGES_FILE = "hedges.toml"  # hedge words, shared by every lexicon (load_hedges)
 
 

@@ -135,7 +135,7 @@ def test_a_brief_before_the_article_says_so(prefect_server, tmp_path: Path) -> N
 
 def test_documented_queries_run(run) -> None:
     """Every SQL example in docs/warehouse.md runs against a real warehouse."""
-    from flows.paths import ROOT
+    from tests import ROOT
 
     doc = (ROOT / "docs" / "warehouse.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```sql\n(.*?)```", doc, re.DOTALL)

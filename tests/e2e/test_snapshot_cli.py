@@ -16,8 +16,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.paths import ROOT
 from flows.warehouse.snapshot import SNAPSHOT_STORAGE_VERSION, publish_snapshot
+from tests import ROOT
 from tests.duckdb_engines import OLDER_ENGINES, Answer, Engine, venv_cli
 
 pytestmark = pytest.mark.e2e

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from flows.paths import ROOT, SQL_DIR
+from flows.paths import SQL_DIR
 from flows.warehouse.sqlrunner import LAYERS, layer_files
+from tests import ROOT
 
 LAYER_FILES = [p for layer in LAYERS for p in layer_files(layer)]
 NAMED_FILES = sorted([*SQL_DIR.glob("queries/*.sql"), *SQL_DIR.glob("load/*.sql"),

@@ -28,6 +28,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import socket
 import subprocess
 from dataclasses import dataclass
@@ -51,7 +52,7 @@ BUILTINS = {"cd", "export", "kill", "source", "set", "unset"}
 # Plain tools a block may use, run or not.
 TOOLS = {"cp", "ls", "cat", "head", "echo"}
 # Programs the docs may name that the project does not provide; only in blocks not run.
-SYSTEM = {"sudo", "systemctl", "journalctl", "apt-get"}
+SYSTEM = {"sudo", "systemctl", "journalctl", "apt-get", "python3", "mkdir", "cd"}
 SPLIT = {"&&", "||", ";", "|", "&", "(", ")"}
 REDIRECT = {">", ">>", "<", "2>", "&>"}
 
@@ -182,7 +183,10 @@ def check_command(argv: list[str], is_run: bool) -> None:
     if name in BUILTINS:
         return
     if "/" not in name:
-        assert not (VENV_BIN / name).exists(), (
+        # python3 is in .venv/bin too, but also on the PATH a fresh shell has: that one is meant
+        outside = os.pathsep.join(d for d in os.environ.get("PATH", "").split(os.pathsep)
+                                  if Path(d).resolve() != VENV_BIN.resolve())
+        assert not (VENV_BIN / name).exists() or shutil.which(name, path=outside), (
             f"`{name}` is not on PATH after `make brief` (it installs into .venv): write "
             f"`.venv/bin/{name}`")
         if name == "make":

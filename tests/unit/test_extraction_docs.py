@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flows.extract import decide, extract_figures
 from flows.extract.lexicon import lexicon_path, load_lexicon
-from flows.paths import ROOT
+from tests import ROOT
 from tests.corpus import metric_units, read_corpus
 
 DOC = re.sub(r"\s+", " ", (ROOT / "docs" / "extraction.md").read_text(encoding="utf-8"))

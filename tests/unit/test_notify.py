@@ -18,8 +18,8 @@ from flows.orchestration.notify import (
     summarise_changes,
 )
 from flows.orchestration.prefect_server import free_port
-from flows.paths import ROOT
 from flows.settings import Settings
+from tests import ROOT
 from tests.loopback import Reply, finish_within
 
 LOGGER = logging.getLogger("tests.notify")

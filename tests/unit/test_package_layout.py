@@ -1,9 +1,10 @@
 """The package tree shows the subsystems, and imports run one way: down.
 
 flows/ holds one subpackage per job and, at the top, only the command line and the few modules
-every job uses (settings, paths, atomic writes, scratch folders). Each subpackage may import
-only the ones below it, so the warehouse never reaches into the brief and nothing but the
-command line and orchestration knows about Prefect's flow. Imports inside functions count too.
+every job uses (settings, paths, atomic writes, scratch folders), beside flows/resources/, the
+files the package ships (no code). Each subpackage may import only the ones below it, so the
+warehouse never reaches into the brief and nothing but the command line and orchestration
+knows about Prefect's flow. Imports inside functions count too.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from flows.paths import ROOT
+from tests import ROOT
 
 FLOWS = ROOT / "flows"
 TOP = {"__init__", "cli", "settings", "paths", "disk", "scratch"}
-FOUNDATION = {"settings", "paths", "disk", "scratch"}
+FOUNDATION = {"settings", "paths", "disk", "scratch", "resources"}
 # What each part may import besides itself and the foundation: lower parts only.
 ALLOWED = {
     "foundation": set(),
@@ -68,7 +69,7 @@ def test_top_of_the_package_holds_only_the_command_line_and_the_foundation() -> 
     top = {p.stem for p in FLOWS.glob("*.py")}
     assert top == TOP
     folders = {p.name for p in FLOWS.iterdir() if p.is_dir() and p.name != "__pycache__"}
-    assert folders == SUBPACKAGES
+    assert folders == SUBPACKAGES | {"resources"}
 
 
 @pytest.mark.parametrize("package", sorted(SUBPACKAGES))

@@ -33,7 +33,8 @@ from flows.extract.numbers import MAX_NUMBER_CHARS
 from flows.extract.parse_press import MAX_FIGURES, PressMeta, parse_press_release
 from flows.extract.reader import MAX_SENTENCE, MAX_SENTENCE_NUMBERS, sentences
 from flows.model.release_files import ParsedRelease, ReleaseError
-from flows.paths import ROOT, SEEDS_DIR
+from flows.paths import SEEDS_DIR
+from tests import ROOT
 from tests.corpus import metric_units
 
 LEXICON = load_lexicon(lexicon_path("cbec"), SEEDS_DIR / "metrics.csv")

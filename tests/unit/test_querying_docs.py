@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from flows.paths import ROOT
 from flows.settings import Settings
 from flows.warehouse.query import check_read_only, csv_safe, run_query, timeout_message
+from tests import ROOT
 
 DOC = ROOT / "docs" / "querying.md"
 SQL_BLOCKS = re.findall(r"```sql\n(.*?)```", DOC.read_text(encoding="utf-8"), re.DOTALL)

@@ -9,7 +9,7 @@ import pytest
 
 from flows.extract.lexicon import lexicon_path
 from flows.ingest.sources import RegistryError, load_registry
-from flows.paths import SEEDS_DIR, WAREHOUSE_DIR
+from flows.paths import DEFAULT_SOURCES, SEEDS_DIR
 
 GOOD = """
 [[source]]
@@ -21,7 +21,7 @@ url = "http://127.0.0.1:8000/a.html"
 
 
 def test_the_default_registry_names_known_publishers_and_lexicons() -> None:
-    registry = load_registry(WAREHOUSE_DIR / "sources.toml")
+    registry = load_registry(DEFAULT_SOURCES)
     with (SEEDS_DIR / "publishers.csv").open(encoding="utf-8") as handle:
         publishers = {row["publisher_id"] for row in csv.DictReader(handle)}
     assert {s.id for s in registry.source} == {
