@@ -174,15 +174,14 @@ def worker(
 @app.command("deploy-config")
 def deploy_config(
     out: Annotated[Path | None, typer.Option(
-        "--out", help="Where to write it (default: prefect.yaml in the project).")] = None,
+        "--out", help="Where to write it (default: prefect.yaml in the current folder).")] = None,
 ) -> None:
     """Write prefect.yaml: the weekly deployment on a process work pool, for `prefect deploy`."""
     from flows.orchestration.deploy_config import write_prefect_yaml
     from flows.orchestration.serve import deployment_parameters
-    from flows.paths import ROOT
 
     settings = load_settings()
-    path = write_prefect_yaml(out or ROOT / "prefect.yaml", deployment_parameters(settings),
+    path = write_prefect_yaml(out or Path.cwd() / "prefect.yaml", deployment_parameters(settings),
                               settings.schedule_cron, settings.schedule_timezone,
                               settings.work_pool)
     typer.echo(str(path))

@@ -246,13 +246,13 @@ def serve_with_local_server(settings: Settings, interval_seconds: float | None =
     reused when one answers there, else started (UI on, PREFECT_HOME or ~/.prefect) for as
     long as this call. Returns after SIGTERM or Ctrl-C; exits 3 when the server dies."""
     from flows.orchestration.deploy_config import write_prefect_yaml
-    from flows.paths import ROOT
 
     parameters = deployment_parameters(settings)
     deployment = build_deployment(
         settings.schedule_cron, settings.schedule_timezone,
         parameters=parameters, interval_seconds=interval_seconds)
-    written = write_prefect_yaml(ROOT / "prefect.yaml", parameters, settings.schedule_cron,
+    # In the current folder: the project folder in a checkout, never an installed package's.
+    written = write_prefect_yaml(Path.cwd() / "prefect.yaml", parameters, settings.schedule_cron,
                                  settings.schedule_timezone, settings.work_pool)
     print(f"wrote {written} (for `prefect deploy` on a process work pool)", flush=True)
     timing = {"heal_interval": settings.heal_interval, "grace": settings.server_grace}
