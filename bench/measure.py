@@ -26,9 +26,10 @@ from flows.brief.render import render_brief, render_html
 from flows.model.release_files import read_release
 from flows.paths import TEMPLATES_DIR
 from flows.warehouse import sqlrunner
+from flows.warehouse.briefs import record_brief
 from flows.warehouse.build_and_check import build_warehouse, enforce_blocking, run_checks
 from flows.warehouse.db import connect
-from flows.warehouse.load import load_release, load_seeds, record_brief
+from flows.warehouse.load import load_release, load_seeds
 from flows.warehouse.snapshot import publish_snapshot
 
 AS_OF = date(2026, 11, 29)
