@@ -4,6 +4,7 @@ and the release format's documentation follow it, and these tests fail when one 
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import fields
 from pathlib import Path
@@ -12,11 +13,18 @@ import duckdb
 import pytest
 
 from flows.extract.model import ExtractedFigure
-from flows.ingest.parse_csv import OPTIONAL_COLUMNS, RELEASE_COLUMNS, REQUIRED_COLUMNS
+from flows.ingest.parse_csv import (
+    OPTIONAL_COLUMNS,
+    RELEASE_COLUMNS,
+    REQUIRED_COLUMNS,
+    parse_observations_csv,
+)
 from flows.model.release import Figure, HeldFigure, Release
 from flows.paths import ROOT
-from flows.warehouse import bulk_insert, sqlrunner
+from flows.warehouse import bulk_insert, fast_load, sqlrunner
 from flows.warehouse.bulk_insert import OBSERVATION_COLUMNS, REVIEW_COLUMNS, duckdb_type
+from flows.warehouse.load import load_seeds
+from tests.conftest import copy_seeds, figure, release
 
 # The one name the warehouse gives a field otherwise (sql/load/bulk_insert_*.sql rename it).
 STORED_AS = {"multiplier": "multiplier_word"}
@@ -110,3 +118,53 @@ def test_no_sql_of_the_load_lists_a_figures_columns() -> None:
         text = path.read_text(encoding="utf-8")
         named = {name for name in Figure.model_fields if re.search(rf"\b{name}\b", text)}
         assert named != set(Figure.model_fields), path.name
+
+
+NOTE_ZH = "注：跨境电商进出口数据为初步统计，含市场采购贸易方式出口。"
+
+
+def _cbec_with_note(year: int, value: float, written: str) -> dict:
+    fig = figure("china.cbec.trade_value", ("year", f"{year}-01-01", f"{year}-12-31"), value,
+                 written, multiplier="trillion")
+    return {**{k: v for k, v in fig.items() if v is not None}, "note_zh": NOTE_ZH}
+
+
+def test_a_figures_chinese_note_reaches_the_warehouse_and_the_analysts_view(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """note_zh, added as one field of the model (and its column), loads by both paths: a file
+    as json.dumps writes it (DuckDB checks and inserts it) and one indented (the model does)."""
+    seeds = copy_seeds(tmp_path / "seeds")
+    fast = release("note-zh-fast", "2024-01-12", [_cbec_with_note(2023, 2.38e12, "2.38")])
+    slow = release("note-zh-model", "2023-01-13", [_cbec_with_note(2022, 2.11e12, "2.11")])
+    (seeds / "releases" / "note-zh-fast.json").write_text(
+        json.dumps(fast, ensure_ascii=False), encoding="utf-8")
+    (seeds / "releases" / "note-zh-model.json").write_text(
+        json.dumps(slow, ensure_ascii=False, indent=1), encoding="utf-8")
+    screened: list[str] = []
+    screen = fast_load.screen
+
+    def counting(*args: object) -> dict[Path, str]:
+        found = screen(*args)
+        screened.extend(found.values())
+        return found
+
+    monkeypatch.setattr(fast_load, "screen", counting)
+    db = tmp_path / "w.duckdb"
+    summary = load_seeds(db, seeds)
+    assert not summary.rejected
+    assert screened == ["note-zh-fast"]  # the other went through the model
+    with duckdb.connect(str(db)) as con:
+        sqlrunner.apply_layers(con)
+        stored = con.execute("select release_id, note_zh from core.observations "
+                             "where note_zh is not null order by release_id").fetchall()
+        shown = con.execute("select release_id, note_zh from figure_vintages "
+                            "where note_zh is not null order by release_id").fetchall()
+    assert stored == shown == [("note-zh-fast", NOTE_ZH), ("note-zh-model", NOTE_ZH)]
+
+
+def test_a_csv_column_of_the_new_field_is_read() -> None:
+    body = ("metric_id,period_kind,period_start,period_end,value,unit,published_on,note_zh\n"
+            f"china.cbec.trade_value,year,2023-01-01,2023-12-31,2.38e12,yuan,2024-01-12,"
+            f"{NOTE_ZH}\n").encode()
+    parsed, = parse_observations_csv(body, source="note.csv", stem="note", publisher_id="gacc")
+    assert parsed.release.figures[0].note_zh == NOTE_ZH
