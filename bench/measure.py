@@ -28,6 +28,7 @@ from flows.paths import TEMPLATES_DIR
 from flows.warehouse import sqlrunner
 from flows.warehouse.briefs import record_brief
 from flows.warehouse.build_and_check import build_warehouse, enforce_blocking, run_checks
+from flows.warehouse.bulk_insert import insert_file
 from flows.warehouse.db import connect
 from flows.warehouse.load import load_release, load_seeds
 from flows.warehouse.snapshot import publish_snapshot
@@ -48,9 +49,8 @@ def duckdb_bulk_load(bulk_dir: Path, db: Path) -> None:
     with duckdb.connect(str(db)) as con:
         sqlrunner.apply_layers(con, ["schema"])
         con.execute("begin transaction")
-        sqlrunner.execute(con, "load/bulk_insert_releases", [str(bulk_dir / "releases.ndjson")])
-        sqlrunner.execute(con, "load/bulk_insert_observations",
-                          [str(bulk_dir / "observations.ndjson")])
+        for table in ("releases", "observations"):
+            insert_file(con, table, bulk_dir / f"{table}.ndjson")
         con.execute("commit")
 
 

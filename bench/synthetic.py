@@ -132,4 +132,4 @@ def write_bulk_files(seeds: Path, folder: Path) -> int:
         for path in release_paths(seeds / "releases"):
             parsed = read_release(path)
             bulk.add(*release_rows(parsed, _document_path(parsed, seeds)))
-        return bulk.counts[1]
+        return bulk.counts["observations"]

@@ -39,14 +39,8 @@ class Outcome:
 
 def _build(fig: ExtractedFigure, publisher_id: str) -> Figure:
     note = "; ".join(fig.rules) if fig.rules else None
-    return Figure(
-        metric_id=fig.metric_id, period_kind=fig.period_kind, period_start=fig.period_start,
-        period_end=fig.period_end, period_text=fig.period_text, value=fig.value,
-        value_as_written=fig.value_as_written, multiplier=fig.multiplier, unit=fig.unit,
-        comparator=fig.comparator, qualifier_text=fig.qualifier_text, yoy_pct=fig.yoy_pct,
-        yoy_comparator=fig.yoy_comparator, yoy_text=fig.yoy_text, reported_by=publisher_id,
-        vintage_status=fig.vintage_status, quote=fig.quote,
-        note=f"read by rules: {note}" if note else None)
+    return Figure(**fig.fields_of(Figure), reported_by=publisher_id,
+                  note=f"read by rules: {note}" if note else None)
 
 
 def _first_check(fig: ExtractedFigure, published_on: date,

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Any
+
+from pydantic import BaseModel
+
+
+@cache
+def _shared(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields an extracted figure has in common with a model of the release format."""
+    return tuple(f.name for f in fields(ExtractedFigure) if f.name in model.model_fields)
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,11 @@ class ExtractedFigure:
     # the metric its words name when metric_id is None for want of a period or currency: a
     # reviewer's starting point, never loaded by itself
     suggested_metric_id: str | None = None
+
+    def fields_of(self, model: type[BaseModel]) -> dict[str, Any]:
+        """What the extractor read of the fields `model` declares (a figure of the release
+        format, or a held number), by name: the fields are declared once, in the model."""
+        return {name: getattr(self, name) for name in _shared(model)}
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from flows.extract import ExtractedFigure, Outcome, decide, hold_outliers, iter_
 from flows.extract.decide import SAME_FIGURE
 from flows.extract.documents import Document, DocumentError, check_size
 from flows.extract.lexicon import Lexicon
-from flows.model.release import Figure, Release
+from flows.model.release import Figure, HeldFigure, Release
 from flows.model.release_files import ParsedRelease, ReleaseError, describe_validation, sha256_of
 
 # Each metric's typical value in the warehouse, per day for a flow (load.typical_values).
@@ -40,16 +40,10 @@ class PressMeta:
 
 
 def _held(fig: ExtractedFigure, reason: str) -> dict[str, Any]:
-    return {
-        "reason": reason, "metric_id": fig.metric_id or fig.suggested_metric_id,
-        "period_kind": fig.period_kind,
-        "period_start": fig.period_start, "period_end": fig.period_end,
-        "period_text": fig.period_text, "value": fig.value,
-        "value_as_written": fig.value_as_written, "multiplier": fig.multiplier,
-        "unit": fig.unit, "comparator": fig.comparator, "qualifier_text": fig.qualifier_text,
-        "yoy_pct": fig.yoy_pct, "yoy_comparator": fig.yoy_comparator, "yoy_text": fig.yoy_text,
-        "vintage_status": fig.vintage_status, "quote": fig.quote,
-    }
+    """A number held for review: what the extractor read of a held number's fields, with the
+    reason, and its suggested metric when it names none."""
+    return {**fig.fields_of(HeldFigure), "reason": reason,
+            "metric_id": fig.metric_id or fig.suggested_metric_id}
 
 
 def sort_outcomes(outcomes: list[Outcome]) -> tuple[list[Figure], list[dict[str, Any]]]:

@@ -11,22 +11,23 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from flows.model.release import Release
+from flows.model.release import Figure, Release
 from flows.model.release_files import ParsedRelease, ReleaseError, describe_validation, sha256_of
 
 REQUIRED_COLUMNS = ("metric_id", "period_kind", "period_start", "period_end", "value", "unit",
                     "published_on")
-OPTIONAL_COLUMNS = ("publisher_id", "reported_by", "value_as_written", "multiplier", "comparator",
-                    "qualifier_text", "yoy_pct", "yoy_comparator", "yoy_text", "vintage_status",
-                    "quote", "period_text", "note", "attributed_on", "attributed_text", "title",
-                    "url")
+# The release's own columns; every other optional column is a figure's field, as the release
+# model declares it (flows/model/release.py).
+RELEASE_COLUMNS = ("publisher_id", "title", "url")
+OPTIONAL_COLUMNS = RELEASE_COLUMNS + tuple(
+    name for name in Figure.model_fields if name not in REQUIRED_COLUMNS)
 
 # Rows per file: every row is held (as a figure and its verbatim line) until the file loads
 # whole, so an accepted file must not be able to fill memory.
 MAX_CSV_ROWS = 100_000
-_FIGURE_TEXT = ("period_kind", "period_start", "period_end", "unit", "value_as_written",
-                "multiplier", "comparator", "qualifier_text", "yoy_comparator", "yoy_text",
-                "vintage_status", "period_text", "note", "attributed_on", "attributed_text")
+# A figure's fields taken from their cells as text (empty: absent); the others are read below.
+_FIGURE_TEXT = tuple(name for name in Figure.model_fields
+                     if name not in ("metric_id", "value", "yoy_pct", "reported_by", "quote"))
 
 
 def _decimal(raw: str, column: str, line: int) -> Decimal | None:

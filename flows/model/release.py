@@ -121,6 +121,7 @@ class Figure(BaseModel):
     vintage_status: VintageStatus | None = None
     quote: str
     note: str | None = None
+    note_zh: str | None = None  # the release's own note on the figure (注：…), as printed
 
     @field_validator("attributed_on", mode="before")
     @classmethod

@@ -2,41 +2,71 @@
 
 DuckDB inserts row by row from Python (executemany) at tens of thousands of rows a second and
 reads JSON at millions; so every load writes its validated rows to a temporary file and runs one
-INSERT … SELECT FROM read_json per table (sql/load/bulk_insert_*.sql). JSON keeps NULL apart from
-an empty string and carries any text (quotes, commas, newlines, Chinese) unchanged.
+INSERT … BY NAME SELECT FROM read_json per table (sql/load/bulk_insert_*.sql). JSON keeps NULL
+apart from an empty string and carries any text (quotes, commas, newlines, Chinese) unchanged.
+
+A row is a model's fields (model_dump) and the columns the warehouse adds (release_id, seq,
+spans, …); the column names and types read_json is given come from the same model, so no
+column list of a figure is written out again, here or in sql/.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import types
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, Union, get_args, get_origin
 
 import duckdb
+from pydantic import BaseModel
 
+from flows.model.release import Figure, HeldFigure, Release
 from flows.scratch import scratch_folder
 from flows.warehouse import sqlrunner
 
-RELEASE_COLUMNS = (
-    "release_id", "title", "publisher_id", "published_on", "published_on_note", "url",
-    "language", "retrieved_at", "content_sha256", "claims_sha256", "document_path", "notes",
-)
-OBSERVATION_COLUMNS = (
-    "release_id", "seq", "metric_id", "period_kind", "period_start", "period_end",
-    "period_text", "value", "value_as_written", "multiplier_word", "unit", "comparator",
-    "qualifier_text", "rounding_halfwidth", "yoy_pct", "yoy_comparator", "yoy_text",
-    "yoy_rounding_halfwidth", "reported_by", "attributed_on", "attributed_text",
-    "vintage_status", "quote", "quote_start", "quote_end", "note",
-)
-REVIEW_COLUMNS = (
-    "release_id", "seq", "reason", "metric_id", "period_kind", "period_start", "period_end",
-    "period_text", "value", "value_as_written", "multiplier_word", "unit", "comparator",
-    "qualifier_text", "yoy_pct", "yoy_comparator", "yoy_text", "vintage_status", "quote",
-    "quote_start", "quote_end",
-)
+Row = Mapping[str, Any]
+
+_DUCKDB_TYPES = {str: "varchar", date: "date", Decimal: "double", int: "integer"}
+
+
+def duckdb_type(annotation: Any) -> str:
+    """The DuckDB type a field's values are read as: its type without None (a Literal as the
+    type of its values)."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        annotation, = (arg for arg in get_args(annotation) if arg is not type(None))
+    if get_origin(annotation) is Literal:
+        annotation = type(get_args(annotation)[0])
+    return _DUCKDB_TYPES[annotation]
+
+
+def model_columns(model: type[BaseModel], exclude: frozenset[str] = frozenset()
+                  ) -> dict[str, str]:
+    """Each field of a model (but those excluded) with the DuckDB type it is read as."""
+    return {name: duckdb_type(info.annotation) for name, info in model.model_fields.items()
+            if name not in exclude}
+
+
+# A release row: the release's own fields (its figures and held numbers are rows of their own,
+# its document is stored as a path) and what the load adds.
+RELEASE_EXCLUDE = frozenset({"figures", "held_for_review", "document"})
+RELEASE_COLUMNS = {
+    **model_columns(Release, RELEASE_EXCLUDE),
+    "content_sha256": "varchar", "claims_sha256": "varchar", "document_path": "varchar",
+}
+# An observation row: a figure's fields, and where it sits and how precise it was printed.
+OBSERVATION_COLUMNS = {
+    "release_id": "varchar", "seq": "integer", **model_columns(Figure),
+    "rounding_halfwidth": "double", "yoy_rounding_halfwidth": "double",
+    "quote_start": "integer", "quote_end": "integer",
+}
+# A review row: a held number's fields, and where it sits.
+REVIEW_COLUMNS = {
+    "release_id": "varchar", "seq": "integer", **model_columns(HeldFigure),
+    "quote_start": "integer", "quote_end": "integer",
+}
 
 
 def _plain(value: object) -> object:
@@ -48,28 +78,37 @@ def _plain(value: object) -> object:
     raise TypeError(f"cannot write {type(value).__name__} to the bulk file")
 
 
+# Each table's statement, file and columns; a release row also carries its load order.
+TABLES = {
+    "releases": ("load/bulk_insert_releases", {**RELEASE_COLUMNS, "load_order": "bigint"}),
+    "observations": ("load/bulk_insert_observations", OBSERVATION_COLUMNS),
+    "review_items": ("load/bulk_insert_review_items", REVIEW_COLUMNS),
+}
+
+
+def insert_file(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> None:
+    """Insert the rows of one table's bulk file (the caller owns the transaction)."""
+    statement, columns = TABLES[table]
+    sqlrunner.execute(con, statement, [str(path), columns])
+
+
 class BulkFile:
     """Rows written as they come, to newline-delimited JSON files, then inserted with one
     statement per table: memory stays flat however many rows a load has.
 
     The files go to a temporary folder, removed on close, or to `folder`, kept (the benchmark
-    feeds them to DuckDB's own bulk load). Use as a context manager; insert(con) runs inside
-    the caller's transaction."""
-
-    TABLES = (
-        ("load/bulk_insert_releases", "releases.ndjson", RELEASE_COLUMNS, "load_order"),
-        ("load/bulk_insert_observations", "observations.ndjson", OBSERVATION_COLUMNS, None),
-        ("load/bulk_insert_review_items", "review_items.ndjson", REVIEW_COLUMNS, None),
-    )
+    feeds them to DuckDB's own bulk load, insert_file). Use as a context manager; insert(con)
+    runs inside the caller's transaction."""
 
     def __init__(self, folder: Path | None = None) -> None:
         self._temporary = None if folder else scratch_folder("load")
         where = folder or Path(self._temporary.name)
         where.mkdir(parents=True, exist_ok=True)
         self._encode = json.JSONEncoder(ensure_ascii=False, default=_plain).encode
-        self._paths = [where / name for _, name, _, _ in self.TABLES]
-        self._files = [open(p, "w", encoding="utf-8") for p in self._paths]  # noqa: SIM115
-        self.counts = [0] * len(self.TABLES)
+        self._paths = {table: where / f"{table}.ndjson" for table in TABLES}
+        self._files = {table: open(p, "w", encoding="utf-8")  # noqa: SIM115
+                       for table, p in self._paths.items()}
+        self.counts = dict.fromkeys(TABLES, 0)
 
     def __enter__(self) -> BulkFile:
         return self
@@ -78,40 +117,36 @@ class BulkFile:
         self.close()
 
     def close(self) -> None:
-        for out in self._files:
+        for out in self._files.values():
             out.close()
         if self._temporary:
             self._temporary.cleanup()
 
-    def _add(self, table: int, rows: Sequence[Sequence[Any]], order: int | None = None) -> None:
-        _, _, columns, extra = self.TABLES[table]
+    def _add(self, table: str, rows: Sequence[Row]) -> None:
         out, encode = self._files[table], self._encode
         for row in rows:
-            record = dict(zip(columns, row, strict=True))
-            if extra:
-                record[extra] = self.counts[table] if order is None else order
-            out.write(encode(record))
+            out.write(encode(row))
             out.write("\n")
-            self.counts[table] += 1
+        self.counts[table] += len(rows)
 
-    def add(self, release: Sequence[Any], observations: Sequence[Sequence[Any]],
-            held: Sequence[Sequence[Any]] = (), order: int | None = None) -> None:
-        """Add one release with its observations and the numbers it holds for review (rows in
-        the column orders above); `order` places the release among others of the same load
-        (by default, the order of adding)."""
-        self._add(0, [release], order)
-        self._add(1, observations)
-        self._add(2, held)
+    def add(self, release: Row, observations: Sequence[Row], held: Sequence[Row] = (),
+            order: int | None = None) -> None:
+        """Add one release with its observations and the numbers it holds for review (rows
+        keyed by the columns above); `order` places the release among others of the same
+        load (by default, the order of adding)."""
+        load_order = self.counts["releases"] if order is None else order
+        self._add("releases", [{**release, "load_order": load_order}])
+        self._add("observations", observations)
+        self._add("review_items", held)
 
-    def add_observations(self, observations: Sequence[Sequence[Any]]) -> None:
+    def add_observations(self, observations: Sequence[Row]) -> None:
         """Add observations to releases already loaded (a figure accepted in review)."""
-        self._add(1, observations)
+        self._add("observations", observations)
 
     def insert(self, con: duckdb.DuckDBPyConnection) -> None:
         """Insert every row added so far (the caller owns the transaction)."""
-        for out in self._files:
+        for out in self._files.values():
             out.flush()
-        for (statement, _, _, _), path, count in zip(self.TABLES, self._paths, self.counts,
-                                                     strict=True):
+        for table, count in self.counts.items():
             if count:
-                sqlrunner.execute(con, statement, [str(path)])
+                insert_file(con, table, self._paths[table])

@@ -15,7 +15,9 @@ from __future__ import annotations
 import json
 import os
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
+from typing import get_args
 
 import duckdb
 
@@ -24,11 +26,17 @@ from flows.warehouse import sqlrunner
 
 
 def _structure(model: type[Release] | type[Figure]) -> dict[str, object]:
-    """The json_transform structure of a model: every field as text (checked in SQL),
+    """The json_transform structure of a model: every field as text (checked in SQL), numbers
+    and the held numbers as JSON (as written, so that fast_verdicts.sql rebuilds them unquoted),
     figures as a list of objects."""
-    fields: dict[str, object] = {name: "VARCHAR" for name in model.model_fields}
-    if model is Release:
-        fields["figures"] = [_structure(Figure)]
+    fields: dict[str, object] = {}
+    for name, info in model.model_fields.items():
+        if model is Release and name == "figures":
+            fields[name] = [_structure(Figure)]
+        elif name == "held_for_review" or Decimal in get_args(info.annotation):
+            fields[name] = "JSON"
+        else:
+            fields[name] = "VARCHAR"
     return fields
 
 

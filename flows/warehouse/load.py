@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
@@ -27,7 +26,7 @@ from flows.model.release_files import (
     sha256_of,
 )
 from flows.warehouse import fast_load, sqlrunner
-from flows.warehouse.bulk_insert import BulkFile
+from flows.warehouse.bulk_insert import RELEASE_EXCLUDE, BulkFile, Row
 from flows.warehouse.db import connect
 
 
@@ -38,15 +37,6 @@ class LoadSummary:
     loaded: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     rejected: list[ReleaseError] = field(default_factory=list)
-
-
-def _iso(day: date | None) -> str | None:
-    """A date as the bulk file carries it."""
-    return None if day is None else day.isoformat()
-
-
-def _float(value: Any) -> float | None:
-    return None if value is None else float(value)
 
 
 def load_reference(con: duckdb.DuckDBPyConnection, seeds_dir: Path) -> None:
@@ -114,51 +104,41 @@ def validate_against_reference(con: duckdb.DuckDBPyConnection, parsed: ParsedRel
         raise ReleaseError(parsed.source, "; ".join(dict.fromkeys(problems)), rel.release_id)
 
 
+def _span(span: tuple[int, int] | None) -> dict[str, int | None]:
+    """Where a quote sits in its document, as the columns of a row."""
+    return {"quote_start": span[0] if span else None, "quote_end": span[1] if span else None}
+
+
 def observation_row(release_id: str, seq: int, fig: Figure,
-                    span: tuple[int, int] | None) -> list:
-    """The parameter row of one observation (the column order of core.observations)."""
-    return [
-        release_id, seq, fig.metric_id, fig.period_kind, _iso(fig.period_start),
-        _iso(fig.period_end), fig.period_text, _float(fig.value), fig.value_as_written,
-        fig.multiplier, fig.unit, fig.comparator, fig.qualifier_text,
-        _float(fig.rounding_halfwidth), _float(fig.yoy_pct), fig.yoy_comparator,
-        fig.yoy_text, _float(fig.yoy_rounding_halfwidth), fig.reported_by,
-        _iso(fig.attributed_on), fig.attributed_text, fig.vintage_status, fig.quote,
-        span[0] if span else None, span[1] if span else None, fig.note,
-    ]
+                    span: tuple[int, int] | None) -> Row:
+    """The row of one observation: the figure's fields and what the warehouse adds."""
+    return {"release_id": release_id, "seq": seq, **fig.model_dump(),
+            "rounding_halfwidth": fig.rounding_halfwidth,
+            "yoy_rounding_halfwidth": fig.yoy_rounding_halfwidth, **_span(span)}
 
 
-def release_rows(parsed: ParsedRelease, document_path: str | None) -> tuple[list, list[list]]:
-    """Turn a parsed release into the parameter rows of its release and observations."""
+def release_rows(parsed: ParsedRelease, document_path: str | None) -> tuple[Row, list[Row]]:
+    """Turn a parsed release into the rows of its release and observations."""
     rel = parsed.release
-    release_row = [
-        rel.release_id, rel.title, rel.publisher_id, _iso(rel.published_on), rel.published_on_note,
-        rel.url, rel.language, rel.retrieved_at, parsed.content_sha256, parsed.claims_sha256,
-        document_path, rel.notes,
-    ]
+    release_row = {**rel.model_dump(exclude=RELEASE_EXCLUDE),
+                   "content_sha256": parsed.content_sha256,
+                   "claims_sha256": parsed.claims_sha256, "document_path": document_path}
     observation_rows = [observation_row(rel.release_id, seq, fig, parsed.quote_span(fig.quote))
                         for seq, fig in enumerate(rel.figures, start=1)]
     return release_row, observation_rows
 
 
-def review_rows(parsed: ParsedRelease) -> list[list]:
-    """Turn the numbers a release holds for review into parameter rows of core.review_items."""
-    rows = []
-    for seq, fig in enumerate(parsed.release.held_for_review, start=1):
-        span = parsed.quote_span(fig.quote)
-        rows.append([
-            parsed.release.release_id, seq, fig.reason, fig.metric_id, fig.period_kind,
-            _iso(fig.period_start), _iso(fig.period_end), fig.period_text, _float(fig.value),
-            fig.value_as_written, fig.multiplier, fig.unit, fig.comparator, fig.qualifier_text,
-            _float(fig.yoy_pct), fig.yoy_comparator, fig.yoy_text, fig.vintage_status,
-            fig.quote, span[0] if span else None, span[1] if span else None,
-        ])
-    return rows
+def review_rows(parsed: ParsedRelease) -> list[Row]:
+    """Turn the numbers a release holds for review into rows of core.review_items."""
+    release_id = parsed.release.release_id
+    return [{"release_id": release_id, "seq": seq, **held.model_dump(),
+             **_span(parsed.quote_span(held.quote))}
+            for seq, held in enumerate(parsed.release.held_for_review, start=1)]
 
 
 def insert_release_rows(
-    con: duckdb.DuckDBPyConnection, release_row: Sequence[Any], observation_rows: list[list],
-    held: list[list] | None = None,
+    con: duckdb.DuckDBPyConnection, release_row: Row, observation_rows: list[Row],
+    held: list[Row] | None = None,
 ) -> None:
     """Insert a release, its observations and held numbers (the caller owns the commit)."""
     with BulkFile() as bulk:

@@ -1,5 +1,7 @@
 -- Builds: fast_figures (temporary), every figure of the files of fast_releases, with
--- the columns of core.observations and whether the release model would accept it.
+-- its fields (those of the release model, as fast_parse_releases.sql read them: whatever
+-- the model declares, none is listed here but those a rule checks), the columns the warehouse
+-- adds, and whether the release model would accept it.
 -- Grain: one row per figure per file. Inputs: fast_releases, core.metrics, core.publishers.
 -- `certain` is true only where the model's rules surely hold (flows/model/release.py: types,
 -- comparators, period shape, value against its written form and multiplier, bounds, known
@@ -65,16 +67,16 @@ halfwidths as (
 ),
 final as (
     select
-        h.filename, h.seq, h.f.metric_id, h.f.period_kind, h.period_start, h.period_end,
-        h.f.period_text, try_cast(h.f.value as double) as value, h.f.value_as_written,
-        h.f.multiplier as multiplier_word, h.f.unit, h.f.comparator, h.f.qualifier_text,
+        h.filename, h.seq,
+        -- every field of the figure, those with a type as the warehouse stores them
+        unnest(struct_update(h.f, period_start := h.period_start, period_end := h.period_end,
+                             attributed_on := h.attributed_on,
+                             value := try_cast(h.f.value as double),
+                             yoy_pct := try_cast(h.f.yoy_pct as double))),
         case when h.f.value_as_written is not null
              then ('5e' || h.written_exponent)::double end as rounding_halfwidth,
-        try_cast(h.f.yoy_pct as double) as yoy_pct, h.f.yoy_comparator, h.f.yoy_text,
         case when h.f.yoy_pct is not null then ('5e' || h.yoy_exponent)::double end
             as yoy_rounding_halfwidth,
-        h.f.reported_by, h.attributed_on, h.f.attributed_text, h.f.vintage_status, h.f.quote,
-        h.f.note,
         coalesce(
             h.f.metric_id is not null and h.f.unit is not null
             and h.f.reported_by is not null and h.f.quote is not null

@@ -10,45 +10,17 @@ with parsed as (
     select filename, doc, content from fast_releases where doc is not null
 ),
 rebuilt as (
+    -- to_json writes the fields in the model's order (the structure's), without spaces and
+    -- with nulls; json.dumps puts ", " and ": " between items and the file has no null field.
+    -- A string here holds no quote (that needs a backslash), so every quote of either text
+    -- delimits a key or a string: the spaces taken out of the file are json.dumps's, and one
+    -- taken out of a string, or a null left in, can only make the texts differ (the file then
+    -- goes to the model).
     select
         filename, doc,
-        '{"release_id": "' || doc.release_id || '"'
-        || coalesce(', "title": "' || doc.title || '"', '')
-        || coalesce(', "publisher_id": "' || doc.publisher_id || '"', '')
-        || coalesce(', "published_on": "' || doc.published_on || '"', '')
-        || coalesce(', "published_on_note": "' || doc.published_on_note || '"', '')
-        || coalesce(', "url": "' || doc.url || '"', '')
-        || coalesce(', "language": "' || doc.language || '"', '')
-        || coalesce(', "retrieved_at": "' || doc.retrieved_at || '"', '')
-        || coalesce(', "document": "' || doc.document || '"', '')
-        || coalesce(', "notes": "' || doc.notes || '"', '')
-        || ', "figures": ['
-        || array_to_string(list_transform(doc.figures, lambda f:
-            '{"metric_id": "' || f.metric_id || '"'
-            || coalesce(', "period_kind": "' || f.period_kind || '"', '')
-            || coalesce(', "period_start": "' || f.period_start || '"', '')
-            || coalesce(', "period_end": "' || f.period_end || '"', '')
-            || coalesce(', "period_text": "' || f.period_text || '"', '')
-            || coalesce(', "value": ' || f.value, '')
-            || coalesce(', "value_as_written": "' || f.value_as_written || '"', '')
-            || coalesce(', "multiplier": "' || f.multiplier || '"', '')
-            || coalesce(', "unit": "' || f.unit || '"', '')
-            || coalesce(', "comparator": "' || f.comparator || '"', '')
-            || coalesce(', "qualifier_text": "' || f.qualifier_text || '"', '')
-            || coalesce(', "yoy_pct": ' || f.yoy_pct, '')
-            || coalesce(', "yoy_comparator": "' || f.yoy_comparator || '"', '')
-            || coalesce(', "yoy_text": "' || f.yoy_text || '"', '')
-            || coalesce(', "reported_by": "' || f.reported_by || '"', '')
-            || coalesce(', "attributed_on": "' || f.attributed_on || '"', '')
-            || coalesce(', "attributed_text": "' || f.attributed_text || '"', '')
-            || coalesce(', "vintage_status": "' || f.vintage_status || '"', '')
-            || coalesce(', "quote": "' || f.quote || '"', '')
-            || coalesce(', "note": "' || f.note || '"', '')
-            || '}'), ', ')
-        || ']'
-        || coalesce(', "held_for_review": ' || doc.held_for_review, '')
-        || '}' as canonical_text,
-        content
+        replace(replace(replace(content, '": ', '":'), ', "', ',"'), '}, {', '},{')
+            = regexp_replace(to_json(doc), ',"[a-z_0-9]+":null|"[a-z_0-9]+":null,', '', 'g')
+            as is_canonical
     from parsed
 ),
 figures as (
@@ -67,7 +39,7 @@ final as (
         r.filename,
         r.doc.release_id,
         coalesce(
-            r.content = r.canonical_text and f.all_certain
+            r.is_canonical and f.all_certain
             and regexp_full_match(r.doc.release_id, '[A-Za-z0-9._-]+')
             and r.doc.title is not null
             and p.publisher_id is not null

@@ -45,6 +45,7 @@ final as (
         o.quote_start,
         o.quote_end,
         o.note,
+        o.note_zh,
         r.publisher_id as release_publisher_id,
         r.published_on,
         r.loaded_at

@@ -46,7 +46,8 @@ final as (
         v.quote,
         v.quote_start,
         v.quote_end,
-        v.note
+        v.note,
+        v.note_zh
     from vintages as v
     left join publishers as p on p.publisher_id = v.reported_by
 )

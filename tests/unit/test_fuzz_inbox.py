@@ -100,7 +100,7 @@ def _assert_storable(parsed: ParsedRelease | Release) -> None:
             for seq, fig in enumerate(rel.figures, start=1)]
     if isinstance(parsed, ParsedRelease):
         rows += review_rows(parsed)
-    numbers = [v for row in rows for v in row if isinstance(v, float | Decimal)]
+    numbers = [v for row in rows for v in row.values() if isinstance(v, float | Decimal)]
     assert all(math.isfinite(float(v)) for v in numbers)
 
 

@@ -57,10 +57,11 @@ def test_a_load_failing_halfway_leaves_the_warehouse_as_it_was(tmp_path: Path, s
     before = snapshot(db)
     parsed = read_release(ARTICLE_RELEASE)
     release_row, obs = release_rows(parsed, None)
-    release_row[0] = "second-release"
+    release_row["release_id"] = "second-release"
     for row in obs:
-        row[0] = "second-release"
-    obs[2][1] = obs[1][1]  # the third observation repeats the second's key: fails mid-insert
+        row["release_id"] = "second-release"
+    obs[2]["seq"] = obs[1]["seq"]  # the third observation repeats the second's key: fails
+    # mid-insert
     with duckdb.connect(str(db)) as con, pytest.raises(duckdb.ConstraintException):
         con.execute("begin transaction")
         try:
@@ -247,10 +248,10 @@ def test_when_the_warehouse_refuses_the_batch_each_release_is_loaded_alone(
     calls: list[list[str]] = []
 
     def refuse_batches_and_one_release(self: BulkFile, con) -> None:
-        for out in self._files:
+        for out in self._files.values():
             out.flush()
         ids = [json.loads(line)["release_id"]
-               for line in self._paths[0].read_text(encoding="utf-8").splitlines()]
+               for line in self._paths["releases"].read_text(encoding="utf-8").splitlines()]
         calls.append(ids)
         if len(ids) > 1 or ids == ["cbec-2023"]:
             raise duckdb.ConstraintException("refused by the test")
