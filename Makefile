@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Every dependency at the version pinned here (`make lock` writes it from pyproject.toml's ranges).
 LOCK := requirements.lock
+# uv installs the lock in seconds where pip takes half a minute; its version is the lock's.
+UV_VERSION = $(shell sed -n 's/^uv==//p' $(LOCK))
 # The newest Python the project supports, checked by `make test-newest` in a venv of its own,
 # into which the project is installed as a user installs it (not editable). Found on PATH or
 # through pyenv; NEWEST_PYTHON=/path/to/python3.13 overrides.
@@ -40,13 +42,14 @@ system-deps: ## install the Debian packages WeasyPrint and the tests need (as ro
 	fi
 
 # The locked dependencies first, then the project itself (editable, nothing resolved again;
-# setuptools, the build backend, is in the lock, so the build needs no index either).
+# setuptools, the build backend, is in the lock, so the build needs no index either). uv does
+# the installing: pip only fetches uv itself.
 $(STAMP): pyproject.toml $(LOCK)
 	@test -n "$(PYTHON)" || { echo "Python 3.11 not found: install python3.11 and run make again"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r $(LOCK)
-	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r $(LOCK)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
 	@touch $@
 
 venv: $(STAMP) ## create .venv: the locked dependencies and the project (editable)
@@ -77,9 +80,9 @@ $(NEWEST_VENV)/.installed: pyproject.toml $(LOCK) $(shell git ls-files flows sql
 	@test -n "$(NEWEST_PYTHON)" || { echo "Python $(NEWEST) not found: install it (pyenv install $(NEWEST)) or set NEWEST_PYTHON"; exit 1; }
 	rm -rf $(NEWEST_VENV)
 	$(NEWEST_PYTHON) -m venv $(NEWEST_VENV)
-	$(NEWEST_VENV)/bin/pip install --quiet --upgrade pip
-	$(NEWEST_VENV)/bin/pip install --quiet -r $(LOCK)
-	$(NEWEST_VENV)/bin/pip install --quiet --no-deps --no-build-isolation .
+	$(NEWEST_VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(NEWEST_VENV)/bin/uv pip install --quiet --python $(NEWEST_VENV)/bin/python -r $(LOCK)
+	$(NEWEST_VENV)/bin/uv pip install --quiet --python $(NEWEST_VENV)/bin/python --no-deps --no-build-isolation .
 	rm -rf build
 	@touch $@
 
