@@ -88,7 +88,7 @@ $(NEWEST_VENV)/.installed: pyproject.toml $(LOCK) $(shell git ls-files flows sql
 	rm -rf build
 	@touch $@
 
-test-newest: system-deps $(NEWEST_VENV)/.installed ## the unit tests and the install test on Python 3.13, project installed non-editable
+test-newest: system-deps venv $(NEWEST_VENV)/.installed ## the unit tests and the install test on Python 3.13, project installed non-editable
 	cd $(NEWEST_VENV) && bin/pytest -c ../pyproject.toml --rootdir .. --import-mode=append \
 	  -p no:cacheprovider -n 2 ../tests/unit ../tests/e2e/test_install.py
 

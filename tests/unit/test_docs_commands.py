@@ -39,8 +39,8 @@ import typer
 from typer.core import TyperGroup, TyperOption
 
 from flows.cli import app
-from flows.paths import ROOT
 from flows.warehouse.snapshot import publish_snapshot
+from tests import ROOT  # the checkout: docs/ and .venv/, also when flows is installed
 from tests.conftest import copy_of_seeds_warehouse, environ_without_settings
 
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]

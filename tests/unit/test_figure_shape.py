@@ -20,10 +20,11 @@ from flows.ingest.parse_csv import (
     parse_observations_csv,
 )
 from flows.model.release import Figure, HeldFigure, Release
-from flows.paths import ROOT
+from flows.paths import SQL_DIR
 from flows.warehouse import bulk_insert, fast_load, sqlrunner
 from flows.warehouse.bulk_insert import OBSERVATION_COLUMNS, REVIEW_COLUMNS, duckdb_type
 from flows.warehouse.load import load_seeds
+from tests import ROOT  # the checkout: docs/, also when flows is installed
 from tests.conftest import copy_seeds, figure, release
 
 # The one name the warehouse gives a field otherwise (sql/load/bulk_insert_*.sql rename it).
@@ -114,7 +115,9 @@ def test_the_fast_load_reads_every_field_of_the_model() -> None:
 def test_no_sql_of_the_load_lists_a_figures_columns() -> None:
     """A figure's columns are named in sql/load only by the rules that check them: a file that
     names every one is a second declaration of the figure."""
-    for path in sorted(Path(ROOT / "sql" / "load").glob("*.sql")):
+    paths = sorted((SQL_DIR / "load").glob("*.sql"))
+    assert len(paths) > 10, f"no statements found in {SQL_DIR / 'load'}"
+    for path in paths:
         text = path.read_text(encoding="utf-8")
         named = {name for name in Figure.model_fields if re.search(rf"\b{name}\b", text)}
         assert named != set(Figure.model_fields), path.name
