@@ -83,11 +83,11 @@ def run(
             raise typer.Exit(2) from None
     settings = load_settings()
     given = {"warehouse_path": warehouse, "out_dir": out, "sources_path": sources}
-    run_settings = RunSettings.from_settings(
-        settings, as_of=as_of.date() if as_of else None,
-        **{name: path for name, path in given.items() if path is not None})
+    per_run = {name: path for name, path in given.items() if path is not None}
     if not collect:
-        run_settings = run_settings.model_copy(update={"sources_path": None})
+        per_run["sources_path"] = None  # no source is collected
+    run_settings = RunSettings.from_settings(
+        settings, as_of=as_of.date() if as_of else None, **per_run)
     known = (RunLocked, DiskFull, WarehouseLocked, PrefectServerError)
     try:
         # The lock first: a second run touches nothing, not even Prefect (slow to import).

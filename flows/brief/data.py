@@ -182,6 +182,13 @@ def word_cagr(row: Row) -> Row:
     }
 
 
+def _term_text(row: Row, term: str) -> str:
+    """The printed form of a share's numerator or denominator (`term`), in its own digits."""
+    return format_figure(row[f"{term}_value"], row[f"{term}_unit"], row[f"{term}_comparator"],
+                         bool(row[f"{term}_is_approximate"]), row.get(f"{term}_value_as_written"),
+                         row.get(f"{term}_multiplier_word"), with_original=False)
+
+
 def word_share(row: Row) -> Row:
     """Add the printed forms of a share row."""
     return {
@@ -189,18 +196,8 @@ def word_share(row: Row) -> Row:
         "share_text": format_figure(row["share"], "share", row["share_comparator"],
                                     bool(row["share_is_approximate"]),
                                     row.get("share_value_as_written")),
-        "numerator_text": format_figure(row["numerator_value"], row["numerator_unit"],
-                                        row["numerator_comparator"],
-                                        bool(row["numerator_is_approximate"]),
-                                        row.get("numerator_value_as_written"),
-                                        row.get("numerator_multiplier_word"),
-                                        with_original=False),
-        "denominator_text": format_figure(row["denominator_value"], row["denominator_unit"],
-                                          row["denominator_comparator"],
-                                          bool(row["denominator_is_approximate"]),
-                                          row.get("denominator_value_as_written"),
-                                          row.get("denominator_multiplier_word"),
-                                          with_original=False),
+        "numerator_text": _term_text(row, "numerator"),
+        "denominator_text": _term_text(row, "denominator"),
     }
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
 from pathlib import Path
 
 import duckdb
@@ -32,7 +31,7 @@ from flows.model.release_files import (
     sha256_of,
 )
 from flows.warehouse import sqlrunner
-from flows.warehouse.load import load_releases, metric_units, record_rejection, typical_values
+from flows.warehouse.load import Reference, load_releases, record_rejection
 
 INBOX_SOURCE = "inbox"
 FRONT_MATTER_KEYS = ("publisher", "published_on", "url", "title", "language", "geography",
@@ -90,24 +89,6 @@ def record_payload(con: duckdb.DuckDBPyConnection, payload: Payload, outcome: st
         payload.source_id, payload.archived.sha256, payload.requested_url, payload.final_url,
         None if name is None else printable(name), payload.content_type, len(payload.body),
         payload.archived_path, outcome, release_ids or [], reason])
-
-
-class Reference:
-    """What a parser checks figures against, read from the warehouse only if a parser asks
-    (only a press release does)."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        self._con = con
-
-    @cached_property
-    def units(self) -> dict[str, str]:
-        """Each metric's unit."""
-        return metric_units(self._con)
-
-    @cached_property
-    def typical(self) -> dict[str, float]:
-        """Each metric's typical value, as the warehouse holds it now."""
-        return typical_values(self._con)
 
 
 Parser = Callable[[Payload, Reference], list[ParsedRelease]]

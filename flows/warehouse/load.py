@@ -12,6 +12,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 import duckdb
@@ -55,19 +56,26 @@ def load_reference(con: duckdb.DuckDBPyConnection, seeds_dir: Path) -> None:
         ) from exc
 
 
-@dataclass(frozen=True)
 class Reference:
-    """The known metrics (with their units) and publishers, read once per load."""
+    """What a release is checked against, each read from the warehouse the first time it is
+    asked for, then kept for the load: the known metrics with their units, the publishers,
+    and each metric's typical value (only the extractor's releases need that one)."""
 
-    units: dict[str, str]
-    publishers: frozenset[str]
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self._con = con
 
-    @classmethod
-    def read(cls, con: duckdb.DuckDBPyConnection) -> Reference:
-        units = metric_units(con)
-        publishers = frozenset(
-            r["publisher_id"] for r in sqlrunner.fetch_dicts(con, "load/publisher_ids"))
-        return cls(units, publishers)
+    @cached_property
+    def units(self) -> dict[str, str]:
+        return metric_units(self._con)
+
+    @cached_property
+    def publishers(self) -> frozenset[str]:
+        return frozenset(
+            r["publisher_id"] for r in sqlrunner.fetch_dicts(self._con, "load/publisher_ids"))
+
+    @cached_property
+    def typical(self) -> dict[str, float]:
+        return typical_values(self._con)
 
 
 def metric_units(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -85,7 +93,7 @@ def typical_values(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
 def validate_against_reference(con: duckdb.DuckDBPyConnection, parsed: ParsedRelease,
                                reference: Reference | None = None) -> None:
     """Refuse a release that names an unknown metric or publisher, or the wrong unit."""
-    ref = reference or Reference.read(con)
+    ref = reference or Reference(con)
     units, publishers = ref.units, ref.publishers
     rel = parsed.release
     problems = []
@@ -178,7 +186,7 @@ def load_releases(
     unchanged: list[str] = []
     con.execute("begin transaction")
     try:
-        reference = Reference.read(con)
+        reference = Reference(con)
         batch: list[ParsedRelease] = []
         for parsed in releases:
             if is_loaded(con, parsed):
@@ -257,7 +265,7 @@ def load_seeds(db_path: Path, seeds_dir: Path, fast: bool = True) -> LoadSummary
         stored = {r["release_id"]: r["claims_sha256"]
                   for r in sqlrunner.fetch_dicts(con, "load/loaded_claims")}
         by_claims = {sha: release_id for release_id, sha in stored.items()}
-        reference = Reference.read(con)
+        reference = Reference(con)
         paths = release_paths(seeds_dir / "releases")
         for first in range(0, len(paths), LOAD_BATCH_FILES):
             batch = _Batch(con, seeds_dir, stored, by_claims, reference, summary)
